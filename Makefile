@@ -1,0 +1,7 @@
+# sam build runs these targets (Metadata: BuildMethod: makefile), in the source tree (samconfig.toml sets
+# build_in_source). Each target builds one function's shaded jar and unpacks it where SAM packages from.
+MVN ?= mvn -q -B
+
+build-ApiFunction:
+	$(MVN) -pl functions/api -am -DskipTests package
+	unzip -q -o functions/api/target/api-function.jar -d "$(ARTIFACTS_DIR)"

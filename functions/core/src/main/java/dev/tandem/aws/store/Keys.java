@@ -1,0 +1,102 @@
+package dev.tandem.aws.store;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Every key of the single table, built here and nowhere else.
+ *
+ * <pre>
+ * PK                  SK                                   item
+ * C#{contact}         PROFILE                              the profile (GSI1: AUD#{shard} / {contact})
+ * C#{contact}         EVT#{time}#{eventId}                 a timeline event, time-ordered
+ * C#{contact}         EID#{eventId}                        idempotency guard of an event posted by an upstream system
+ * C#{contact}         RUN#{campaign}#{occurrence}          a contact's run of a campaign (GSI1: DUE#{shard} / {dueAt}#...)
+ * EMAIL#{address}     LOOKUP                               email address to contact
+ * PHONE#{e164}        LOOKUP                               phone number to contact
+ * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
+ * </pre>
+ *
+ * Descending from {@code PROFILE} to {@code EVT#{since}} reads the profile and the newest events in one query.
+ */
+public final class Keys {
+    public static final String PK = "PK";
+    public static final String SK = "SK";
+    public static final String TYPE = "type";
+    public static final String GSI1 = "GSI1";
+    public static final String GSI1PK = "GSI1PK";
+    public static final String GSI1SK = "GSI1SK";
+    public static final String EXPIRES_AT = "expiresAt";
+
+    public static final String PROFILE = "PROFILE";
+    public static final String LOOKUP = "LOOKUP";
+    static final String EVENT_PREFIX = "EVT#";
+    static final String GUARD_PREFIX = "EID#";
+
+    private static final DateTimeFormatter SORTABLE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private Keys() {
+    }
+
+    public static String contact(String contactId) {
+        return "C#" + contactId;
+    }
+
+    public static String event(Instant at, String eventId) {
+        return EVENT_PREFIX + time(at) + "#" + eventId;
+    }
+
+    /** The lowest event key at or after an instant. */
+    public static String eventsSince(Instant since) {
+        return EVENT_PREFIX + time(since);
+    }
+
+    /** A key above every event key. */
+    public static String eventsEnd() {
+        return EVENT_PREFIX + "~";
+    }
+
+    public static String guard(String eventId) {
+        return GUARD_PREFIX + eventId;
+    }
+
+    public static String email(String address) {
+        return "EMAIL#" + address.toLowerCase(Locale.ROOT);
+    }
+
+    public static String phone(String e164) {
+        return "PHONE#" + e164;
+    }
+
+    public static String message(String messageId) {
+        return "MSG#" + messageId;
+    }
+
+    /** The audience shard a profile lists under, so launching to every contact reads shards, not the table. */
+    public static String audience(String contactId, int shards) {
+        return "AUD#" + shard(contactId, shards);
+    }
+
+    public static int shard(String id, int shards) {
+        return Math.floorMod(id.hashCode(), shards);
+    }
+
+    /** Fixed-width UTC time, so string order is time order. */
+    public static String time(Instant at) {
+        return SORTABLE.format(at);
+    }
+
+    public static boolean isEvent(String sk) {
+        return sk.startsWith(EVENT_PREFIX);
+    }
+
+    public static String contactIdOf(String pk) {
+        if (!pk.startsWith("C#")) {
+            throw new IllegalArgumentException("not a contact key: " + pk);
+        }
+        return pk.substring(2);
+    }
+}

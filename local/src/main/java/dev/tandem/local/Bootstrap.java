@@ -1,0 +1,185 @@
+package dev.tandem.local;
+
+import dev.tandem.aws.Sdk;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.ConflictException;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates on the emulator (or LocalStack) what template.yaml declares and the local stack can hold:
+ * the table with its indexes and TTL, topics, queues with their redrive, subscriptions, the SES sender
+ * identity and configuration set, and the schedule group. Safe to run again: what exists is left alone.
+ */
+public final class Bootstrap {
+    private final Template template;
+    private final List<String> created = new ArrayList<>();
+
+    public Bootstrap(Template template) {
+        this.template = template;
+    }
+
+    public List<String> run() {
+        try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(Sdk.http()).build();
+             SnsClient sns = SnsClient.builder().httpClient(Sdk.http()).build();
+             SqsClient sqs = SqsClient.builder().httpClient(Sdk.http()).build();
+             SesV2Client ses = SesV2Client.builder().httpClient(Sdk.http()).build();
+             SchedulerClient scheduler = SchedulerClient.builder().httpClient(Sdk.http()).build()) {
+            for (String id : template.ofType("AWS::DynamoDB::Table")) {
+                table(ddb, id);
+            }
+            for (String id : template.ofType("AWS::SNS::Topic")) {
+                sns.createTopic(r -> r.name(template.physicalName(id)));
+                created.add("topic " + template.physicalName(id));
+            }
+            // Dead-letter queues first: a queue's redrive policy names its DLQ.
+            List<String> queues = new ArrayList<>(template.ofType("AWS::SQS::Queue"));
+            queues.sort((a, b) -> Boolean.compare(hasRedrive(a), hasRedrive(b)));
+            for (String id : queues) {
+                queue(sqs, id);
+            }
+            for (String id : template.ofType("AWS::SNS::Subscription")) {
+                Map<String, Object> p = template.properties(id);
+                String topic = String.valueOf(template.resolve(p.get("TopicArn")));
+                String endpoint = String.valueOf(template.resolve(p.get("Endpoint")));
+                String protocol = String.valueOf(p.get("Protocol"));
+                boolean exists = sns.listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions().stream()
+                        .anyMatch(s -> s.endpoint().equals(endpoint));
+                if (!exists) {
+                    sns.subscribe(r -> r.topicArn(topic).protocol(protocol).endpoint(endpoint));
+                }
+                created.add("subscription " + id);
+            }
+            for (String id : template.ofType("AWS::SES::EmailIdentity")) {
+                String identity = template.physicalName(id);
+                try {
+                    ses.createEmailIdentity(r -> r.emailIdentity(identity));
+                } catch (software.amazon.awssdk.services.sesv2.model.AlreadyExistsException e) {
+                    // already verified on this emulator
+                }
+                created.add("email identity " + identity);
+            }
+            for (String id : template.ofType("AWS::SES::ConfigurationSet")) {
+                String name = template.physicalName(id);
+                try {
+                    ses.createConfigurationSet(r -> r.configurationSetName(name));
+                } catch (software.amazon.awssdk.services.sesv2.model.AlreadyExistsException e) {
+                    // exists
+                }
+                created.add("configuration set " + name);
+            }
+            for (String id : template.ofType("AWS::Scheduler::ScheduleGroup")) {
+                String name = template.physicalName(id);
+                try {
+                    scheduler.createScheduleGroup(r -> r.name(name));
+                } catch (ConflictException e) {
+                    // exists
+                }
+                created.add("schedule group " + name);
+            }
+        }
+        return created;
+    }
+
+    private boolean hasRedrive(String queueId) {
+        return template.properties(queueId).containsKey("RedrivePolicy");
+    }
+
+    private void queue(SqsClient sqs, String id) {
+        Map<String, Object> p = template.properties(id);
+        Map<QueueAttributeName, String> attrs = new EnumMap<>(QueueAttributeName.class);
+        if (p.containsKey("VisibilityTimeout")) {
+            attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(template.resolve(p.get("VisibilityTimeout"))));
+        }
+        if (p.containsKey("MessageRetentionPeriod")) {
+            attrs.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(template.resolve(p.get("MessageRetentionPeriod"))));
+        }
+        if (p.containsKey("RedrivePolicy")) {
+            Object redrive = template.resolve(p.get("RedrivePolicy"));
+            attrs.put(QueueAttributeName.REDRIVE_POLICY, dev.tandem.aws.Json.write(redrive));
+        }
+        sqs.createQueue(r -> r.queueName(template.physicalName(id)).attributes(attrs));
+        created.add("queue " + template.physicalName(id));
+    }
+
+    private void table(DynamoDbClient ddb, String id) {
+        Map<String, Object> p = template.properties(id);
+        String name = template.physicalName(id);
+        List<AttributeDefinition> defs = new ArrayList<>();
+        for (Object o : (List<?>) p.get("AttributeDefinitions")) {
+            Map<String, Object> d = Template.map(o);
+            defs.add(AttributeDefinition.builder()
+                    .attributeName((String) d.get("AttributeName"))
+                    .attributeType((String) d.get("AttributeType")).build());
+        }
+        List<GlobalSecondaryIndex> gsis = new ArrayList<>();
+        Object gsiList = p.get("GlobalSecondaryIndexes");
+        if (gsiList != null) {
+            for (Object o : (List<?>) gsiList) {
+                Map<String, Object> g = Template.map(o);
+                gsis.add(GlobalSecondaryIndex.builder()
+                        .indexName((String) g.get("IndexName"))
+                        .keySchema(keys(g.get("KeySchema")))
+                        .projection(Projection.builder().projectionType(ProjectionType.fromValue(
+                                (String) Template.map(g.get("Projection")).get("ProjectionType"))).build())
+                        .build());
+            }
+        }
+        CreateTableRequest.Builder req = CreateTableRequest.builder()
+                .tableName(name)
+                .attributeDefinitions(defs)
+                .keySchema(keys(p.get("KeySchema")))
+                .billingMode(BillingMode.PAY_PER_REQUEST);
+        if (!gsis.isEmpty()) {
+            req.globalSecondaryIndexes(gsis);
+        }
+        try {
+            ddb.createTable(req.build());
+            Object ttl = p.get("TimeToLiveSpecification");
+            if (ttl != null) {
+                String attr = (String) Template.map(ttl).get("AttributeName");
+                ddb.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(t -> t.attributeName(attr).enabled(true)));
+            }
+        } catch (ResourceInUseException e) {
+            // the table exists on this emulator
+        }
+        created.add("table " + name);
+    }
+
+    private static List<KeySchemaElement> keys(Object schema) {
+        List<KeySchemaElement> out = new ArrayList<>();
+        for (Object o : (List<?>) schema) {
+            Map<String, Object> k = Template.map(o);
+            out.add(KeySchemaElement.builder()
+                    .attributeName((String) k.get("AttributeName"))
+                    .keyType((String) k.get("KeyType")).build());
+        }
+        return out;
+    }
+
+    /** The environment each function gets locally, by logical id. */
+    public Map<String, Map<String, String>> environments() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String fn : template.ofType("AWS::Serverless::Function")) {
+            out.put(fn, template.environment(fn));
+        }
+        return out;
+    }
+}

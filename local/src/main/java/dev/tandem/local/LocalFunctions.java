@@ -1,0 +1,125 @@
+package dev.tandem.local;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.tandem.aws.Env;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The functions of template.yaml, run in this process the way the Lambda Java runtime runs them:
+ * the handler named by the template, its environment from the template, and the event read and the
+ * response written by the runtime's own serialization library.
+ */
+public final class LocalFunctions {
+    private final Template template;
+    private final Clock clock;
+    private final Map<String, Object> handlers = new HashMap<>();
+
+    public LocalFunctions(Template template, Clock clock) {
+        this.template = template;
+        this.clock = clock;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    /** The handler of a function, built once with its template environment and this clock. */
+    public synchronized Object handler(String logicalId) {
+        return handlers.computeIfAbsent(logicalId, id -> {
+            String cls = template.handlerClass(id);
+            try {
+                Class<?> type = Class.forName(cls);
+                Constructor<?> c = type.getConstructor(Env.class, Clock.class);
+                return c.newInstance(new Env(environment(id)), clock);
+            } catch (ReflectiveOperationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IllegalStateException("cannot start " + id + " (" + cls + "): " + cause.getMessage(), cause);
+            }
+        });
+    }
+
+    /** The function's environment: template.yaml's, with the process's own AWS settings beside it. */
+    public Map<String, String> environment(String logicalId) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(template.environment(logicalId));
+        return env;
+    }
+
+    /** Invokes a function on one JSON event and returns the JSON response. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public String invoke(String logicalId, String eventJson, Context context) {
+        Object h = handler(logicalId);
+        if (h instanceof RequestStreamHandler s) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                s.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+        RequestHandler rh = (RequestHandler) h;
+        Class<?> in = typeArgument(h.getClass(), 0);
+        Class<?> outType = typeArgument(h.getClass(), 1);
+        PojoSerializer inSer = LambdaEventSerializers.serializerFor(in, getClass().getClassLoader());
+        Object input = inSer.fromJson(eventJson);
+        Object output = rh.handleRequest(input, context);
+        if (output == null) {
+            return "null";
+        }
+        PojoSerializer outSer = LambdaEventSerializers.serializerFor(outType, getClass().getClassLoader());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        outSer.toJson(output, buf);
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Invokes a function on a typed event, skipping JSON: what the simulator uses between real handlers. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <O> O call(String logicalId, Object event, Context context) {
+        return (O) ((RequestHandler) handler(logicalId)).handleRequest(event, context);
+    }
+
+    public Context context(String logicalId, boolean quiet) {
+        int timeout = intProperty(logicalId, "Timeout", 30);
+        int memory = intProperty(logicalId, "MemorySize", 1024);
+        return new LocalContext(template.physicalName(logicalId), timeout, memory, quiet);
+    }
+
+    private int intProperty(String logicalId, String name, int fallback) {
+        Object own = template.properties(logicalId).get(name);
+        if (own == null) {
+            own = Template.path(Template.map(Template.path(template.resourcesRoot(), "Globals")), "Function", name);
+        }
+        return own == null ? fallback : Integer.parseInt(String.valueOf(own));
+    }
+
+    private static Class<?> typeArgument(Class<?> handler, int index) {
+        for (Type t : handler.getGenericInterfaces()) {
+            if (t instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
+                Type arg = p.getActualTypeArguments()[index];
+                if (arg instanceof Class<?> c) {
+                    return c;
+                }
+                if (arg instanceof ParameterizedType pt) {
+                    return (Class<?>) pt.getRawType();
+                }
+            }
+        }
+        throw new IllegalStateException(handler.getName() + " does not implement RequestHandler with concrete types");
+    }
+}

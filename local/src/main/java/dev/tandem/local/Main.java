@@ -1,0 +1,91 @@
+package dev.tandem.local;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The Java side of the {@code tandem} launcher. The launcher installs, builds and runs the emulator;
+ * this reads template.yaml and runs the functions.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        Path root = Path.of(System.getProperty("tandem.root", ".")).toAbsolutePath().normalize();
+        Template template = Template.load(root.resolve("template.yaml"));
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "bootstrap" -> {
+                for (String line : new Bootstrap(template).run()) {
+                    System.err.println("  created " + line);
+                }
+            }
+            case "invoke" -> System.exit(invoke(template, rest));
+            case "api" -> api(template, rest);
+            default -> {
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static int invoke(Template template, List<String> args) throws Exception {
+        if (args.size() != 2) {
+            System.err.println("usage: tandem invoke FUNCTION EVENT_FILE");
+            return 2;
+        }
+        String function = args.get(0);
+        Path file = Path.of(args.get(1));
+        if (!Files.isRegularFile(file)) {
+            System.err.println("tandem invoke: no event file " + file);
+            return 2;
+        }
+        try {
+            template.handlerClass(function);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tandem invoke: " + e.getMessage());
+            return 2;
+        }
+        LocalFunctions functions = new LocalFunctions(template, Clock.systemUTC());
+        String response = functions.invoke(function, Files.readString(file, StandardCharsets.UTF_8),
+                functions.context(function, false));
+        System.out.println(response);
+        return 0;
+    }
+
+    private static void api(Template template, List<String> args) throws Exception {
+        int port = 3000;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--port") && i + 1 < args.size()) {
+                port = Integer.parseInt(args.get(++i));
+            } else {
+                System.err.println("usage: tandem api [--port N]");
+                System.exit(2);
+            }
+        }
+        LocalApi api = new LocalApi(new LocalFunctions(template, Clock.systemUTC()));
+        int bound = api.start(port);
+        System.out.println("Tandem API on http://127.0.0.1:" + bound + " (Ctrl-C to stop)");
+        System.out.flush();
+        CountDownLatch forever = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.stop();
+            forever.countDown();
+        }));
+        forever.await();
+    }
+
+    private static void usage() {
+        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N]");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tandem.app;
+
+import dev.tandem.contact.Contact;
+import dev.tandem.contact.ContactDraft;
+import dev.tandem.port.ContactStore;
+import dev.tandem.port.ContactStore.ConcurrentChangeException;
+import dev.tandem.timeline.EventDrafts;
+import dev.tandem.timeline.TimelineEvent;
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.InvalidInputException;
+import dev.tandem.validation.NotFoundException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The contact routes' use cases: create or update, read, erase, post events. */
+public final class ContactService {
+    public static final int MAX_PAGE = 100;
+    private static final int ATTEMPTS = 3;
+
+    private final ContactStore store;
+
+    public ContactService(ContactStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Creates or updates a contact from a decoded JSON body. */
+    public Contact put(String id, Object body, Instant now) {
+        ContactDraft draft = ContactDraft.from(id, body, "api", now);
+        for (int attempt = 1; ; attempt++) {
+            Contact previous = store.find(id).orElse(null);
+            Contact next = draft.applyTo(previous, now);
+            try {
+                store.save(next, previous);
+                return next;
+            } catch (ConcurrentChangeException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public Contact get(String id) {
+        Checks.id("id", id);
+        return store.find(id).orElseThrow(() -> new NotFoundException("id", "no contact " + id));
+    }
+
+    public ContactStore.TimelinePage timeline(String id, Integer limit, String cursor) {
+        Checks.id("id", id);
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_PAGE) {
+            throw new InvalidInputException("limit", "limit must be between 1 and " + MAX_PAGE);
+        }
+        if (store.find(id).isEmpty()) {
+            throw new NotFoundException("id", "no contact " + id);
+        }
+        return store.timeline(id, n, cursor);
+    }
+
+    public void erase(String id) {
+        Checks.id("id", id);
+        if (!store.erase(id)) {
+            throw new NotFoundException("id", "no contact " + id);
+        }
+    }
+
+    public List<ContactStore.Appended> post(Object body, Instant now) {
+        List<TimelineEvent> events = EventDrafts.read(body, now);
+        try {
+            return store.appendAll(events, now);
+        } catch (ContactStore.UnknownContactException e) {
+            throw new InvalidInputException(fieldOf(body, events, e.contactId()), "no contact " + e.contactId());
+        }
+    }
+
+    /** The body path of the first event naming a contact: {@code contactId}, {@code [2].contactId} or {@code events[2].contactId}. */
+    private static String fieldOf(Object body, List<TimelineEvent> events, String contactId) {
+        if (body instanceof Map<?, ?> map && map.containsKey("eventId")) {
+            return "contactId";
+        }
+        String prefix = body instanceof Map<?, ?> ? "events" : "";
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).contactId().equals(contactId)) {
+                return prefix + "[" + i + "].contactId";
+            }
+        }
+        return "contactId";
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tandem.timeline;
+
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.InvalidInputException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the events upstream systems post ({@code POST /events}): one event object, an array, or
+ * {@code {"events":[...]}}, up to {@value #MAX_BATCH}. Only conversions and {@code custom.*} come this way;
+ * channel events come from the providers.
+ */
+public final class EventDrafts {
+    public static final int MAX_BATCH = 25;
+    public static final int MAX_DATA_BYTES = 4 * 1024;
+    private static final Set<String> FIELDS = Set.of("eventId", "contactId", "type", "at", "campaign", "step", "value", "data");
+
+    private EventDrafts() {
+    }
+
+    public static List<TimelineEvent> read(Object body, Instant now) {
+        List<?> items;
+        String prefix;
+        if (body instanceof List<?> list) {
+            items = list;
+            prefix = "";
+        } else if (body instanceof Map<?, ?> map && map.containsKey("events") && !map.containsKey("eventId")) {
+            if (map.size() != 1) {
+                throw new InvalidInputException("", "a batch body holds only \"events\"");
+            }
+            if (!(map.get("events") instanceof List<?> list)) {
+                throw new InvalidInputException("events", "events must be an array");
+            }
+            items = list;
+            prefix = "events";
+        } else if (body instanceof Map<?, ?>) {
+            return List.of(one(body, now));
+        } else {
+            throw new InvalidInputException("", "the body must be an event object or an array of events");
+        }
+        if (items.isEmpty()) {
+            throw new InvalidInputException(prefix, "a batch needs at least one event");
+        }
+        if (items.size() > MAX_BATCH) {
+            throw new InvalidInputException(prefix, "a batch holds at most " + MAX_BATCH + " events");
+        }
+        List<TimelineEvent> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                out.add(one(items.get(i), now));
+            } catch (InvalidInputException e) {
+                throw e.under(prefix + "[" + i + "]");
+            }
+        }
+        return out;
+    }
+
+    static TimelineEvent one(Object raw, Instant now) {
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw new InvalidInputException("", "an event must be a JSON object");
+        }
+        for (Object key : map.keySet()) {
+            if (!FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidInputException(String.valueOf(key), "unknown field " + key);
+            }
+        }
+        String eventId = Checks.id("eventId", string(map, "eventId"));
+        String contactId = Checks.id("contactId", string(map, "contactId"));
+        String type = Checks.required("type", string(map, "type"));
+        EventType kind = EventType.of(type).orElse(null);
+        if (kind != EventType.CONVERSION && kind != EventType.CUSTOM) {
+            throw new InvalidInputException("type", "type must be conversion or custom.<name>");
+        }
+        if (kind == EventType.CUSTOM && !type.matches("custom\\.[A-Za-z0-9_.-]{1,64}")) {
+            throw new InvalidInputException("type", "a custom type is custom. and up to 64 letters, digits, _ . -");
+        }
+        String at = string(map, "at");
+        Instant when = at == null ? now : Checks.instant("at", at);
+        String campaign = string(map, "campaign");
+        String step = string(map, "step");
+        Map<String, Object> data = new LinkedHashMap<>();
+        Object value = map.get("value");
+        if (value != null) {
+            if (!(value instanceof Number) && !(value instanceof String)) {
+                throw new InvalidInputException("value", "value must be a number or a string");
+            }
+            data.put("value", value);
+        }
+        Object extra = map.get("data");
+        if (extra != null) {
+            if (!(extra instanceof Map<?, ?> m)) {
+                throw new InvalidInputException("data", "data must be an object");
+            }
+            if (sizeOf(m) > MAX_DATA_BYTES) {
+                throw new InvalidInputException("data", "data must be at most " + MAX_DATA_BYTES + " bytes");
+            }
+            data.put("data", m);
+        }
+        return new TimelineEvent(eventId, contactId, type, when,
+                campaign == null ? null : Checks.id("campaign", campaign),
+                step == null ? null : Checks.id("step", step),
+                null, data);
+    }
+
+    private static String string(Map<?, ?> map, String field) {
+        Object v = map.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new InvalidInputException(field, field + " must be a string");
+        }
+        return s;
+    }
+
+    private static int sizeOf(Object v) {
+        return String.valueOf(v).length() * 3;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tandem.validation;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The validation rules every entry point shares. Each failure names its field. */
+public final class Checks {
+    public static final int MAX_ID_LENGTH = 128;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
+    // Pragmatic address syntax: one @, a dotted domain, no spaces or angle brackets.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+
+    private Checks() {
+    }
+
+    /** Ids end up in keys and SES message tags, so they keep to the characters both allow. */
+    public static String id(String field, String value) {
+        String v = required(field, value);
+        if (v.length() > MAX_ID_LENGTH) {
+            throw new InvalidInputException(field, field + " must be at most " + MAX_ID_LENGTH + " characters");
+        }
+        if (!ID.matcher(v).matches()) {
+            throw new InvalidInputException(field,
+                    field + " may hold only letters, digits and . _ @ - and must start with a letter or digit");
+        }
+        return v;
+    }
+
+    public static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException(field, field + " is required");
+        }
+        return value;
+    }
+
+    public static String email(String field, String value) {
+        String v = required(field, value).trim();
+        if (v.length() > 254 || !EMAIL.matcher(v).matches() || v.indexOf('@') > 64 || v.contains("..")) {
+            throw new InvalidInputException(field, field + " is not a valid email address");
+        }
+        return v;
+    }
+
+    public static String phone(String field, String value) {
+        String v = required(field, value).trim();
+        if (!E164.matcher(v).matches()) {
+            throw new InvalidInputException(field, field + " must be an E.164 number such as +14155550101");
+        }
+        return v;
+    }
+
+    public static ZoneId zone(String field, String value) {
+        String v = required(field, value).trim();
+        if (!ZONES.contains(v)) {
+            throw new InvalidInputException(field, field + " must be an IANA time zone such as Europe/Paris");
+        }
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            throw new InvalidInputException(field, field + " must be an IANA time zone such as Europe/Paris");
+        }
+    }
+
+    public static Instant instant(String field, String value) {
+        String v = required(field, value).trim();
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(v).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new InvalidInputException(field, field + " must be an ISO-8601 instant such as 2026-12-01T17:00:00Z");
+            }
+        }
+    }
+
+    public static Duration duration(String field, String value) {
+        String v = required(field, value).trim();
+        try {
+            Duration d = Duration.parse(v);
+            if (d.isNegative()) {
+                throw new InvalidInputException(field, field + " must not be negative");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field, field + " must be an ISO-8601 duration such as PT24H or P1D");
+        }
+    }
+
+    public static LocalTime localTime(String field, String value) {
+        String v = required(field, value).trim();
+        try {
+            return LocalTime.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field, field + " must be a local time such as 21:00");
+        }
+    }
+
+    public static String maxLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new InvalidInputException(field, field + " must be at most " + max + " characters");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tandem.testing;
+
+import dev.tandem.contact.Contact;
+import dev.tandem.port.ContactStore;
+import dev.tandem.timeline.Timeline;
+import dev.tandem.timeline.TimelineEvent;
+import dev.tandem.validation.ConflictException;
+import dev.tandem.validation.InvalidInputException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A contact store in memory, with the same rules as the DynamoDB one, for tests of what sits above it. */
+public class InMemoryContactStore implements ContactStore {
+    protected final Map<String, Contact> contacts = new LinkedHashMap<>();
+    protected final Map<String, List<TimelineEvent>> timelines = new HashMap<>();
+    protected final Map<String, String> emails = new HashMap<>();
+    protected final Map<String, String> phones = new HashMap<>();
+    protected final Set<String> guards = new LinkedHashSet<>();
+
+    @Override
+    public synchronized Optional<Contact> find(String contactId) {
+        return Optional.ofNullable(contacts.get(contactId));
+    }
+
+    @Override
+    public synchronized Optional<ContactView> view(String contactId, Instant since, int newest) {
+        Contact c = contacts.get(contactId);
+        if (c == null) {
+            return Optional.empty();
+        }
+        List<TimelineEvent> events = timelines.getOrDefault(contactId, List.of()).stream()
+                .filter(e -> !e.at().isBefore(since))
+                .sorted(Comparator.comparing(TimelineEvent::at).reversed())
+                .limit(newest)
+                .toList();
+        return Optional.of(new ContactView(c, Timeline.of(events)));
+    }
+
+    @Override
+    public synchronized void save(Contact next, Contact previous) {
+        Contact stored = contacts.get(next.id());
+        if (previous == null ? stored != null : stored == null
+                || !java.util.Objects.equals(stored.email(), previous.email())
+                || !java.util.Objects.equals(stored.phone(), previous.phone())) {
+            throw new ConcurrentChangeException("changed");
+        }
+        String email = next.email() == null ? null : next.email().toLowerCase(Locale.ROOT);
+        if (email != null && emails.containsKey(email) && !emails.get(email).equals(next.id())) {
+            throw new ConflictException("email", "email already belongs to another contact");
+        }
+        if (next.phone() != null && phones.containsKey(next.phone()) && !phones.get(next.phone()).equals(next.id())) {
+            throw new ConflictException("phone", "phone already belongs to another contact");
+        }
+        if (previous != null && previous.email() != null) {
+            emails.remove(previous.email().toLowerCase(Locale.ROOT));
+        }
+        if (previous != null && previous.phone() != null) {
+            phones.remove(previous.phone());
+        }
+        if (email != null) {
+            emails.put(email, next.id());
+        }
+        if (next.phone() != null) {
+            phones.put(next.phone(), next.id());
+        }
+        Contact merged = stored == null ? next : new Contact(next.id(), next.email(), next.phone(), next.zone(),
+                next.consent(), stored.states(), next.attributes(), stored.createdAt(), next.updatedAt());
+        contacts.put(next.id(), merged);
+    }
+
+    @Override
+    public synchronized TimelinePage timeline(String contactId, int limit, String cursor) {
+        List<TimelineEvent> all = new ArrayList<>(Timeline.of(timelines.getOrDefault(contactId, List.of())).newestFirst());
+        int from = 0;
+        if (cursor != null) {
+            try {
+                from = Integer.parseInt(cursor);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("next", "next is not a cursor this API returned");
+            }
+        }
+        int to = Math.min(all.size(), from + limit);
+        return new TimelinePage(all.subList(Math.min(from, to), to), to < all.size() ? Integer.toString(to) : null);
+    }
+
+    @Override
+    public synchronized List<Appended> appendAll(List<TimelineEvent> events, Instant now) {
+        for (TimelineEvent e : events) {
+            if (!contacts.containsKey(e.contactId())) {
+                throw new UnknownContactException(e.contactId());
+            }
+        }
+        List<Appended> out = new ArrayList<>();
+        for (TimelineEvent e : events) {
+            boolean added = guards.add(e.eventId());
+            if (added) {
+                timelines.computeIfAbsent(e.contactId(), k -> new ArrayList<>()).add(e);
+            }
+            out.add(new Appended(e.eventId(), added));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean erase(String contactId) {
+        Contact c = contacts.remove(contactId);
+        timelines.remove(contactId);
+        emails.values().removeIf(contactId::equals);
+        phones.values().removeIf(contactId::equals);
+        return c != null;
+    }
+
+    /** Adds an event as the providers' path would, for tests that need a timeline. */
+    public synchronized void add(TimelineEvent e) {
+        timelines.computeIfAbsent(e.contactId(), k -> new ArrayList<>()).add(e);
+    }
+
+    public synchronized List<TimelineEvent> events(String contactId) {
+        return List.copyOf(timelines.getOrDefault(contactId, List.of()));
+    }
+}
