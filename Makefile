@@ -5,3 +5,11 @@ MVN ?= mvn -q -B
 build-ApiFunction:
 	$(MVN) -pl functions/api -am -DskipTests package
 	unzip -q -o functions/api/target/api-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-EmailEventsFunction:
+	$(MVN) -pl functions/email-events -am -DskipTests package
+	unzip -q -o functions/email-events/target/email-events-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-SmsEventsFunction:
+	$(MVN) -pl functions/sms-events -am -DskipTests package
+	unzip -q -o functions/sms-events/target/sms-events-function.jar -d "$(ARTIFACTS_DIR)"

@@ -36,26 +36,37 @@ public final class Bootstrap {
         this.template = template;
     }
 
+    private List<String> ofType(String type) {
+        List<String> out = new ArrayList<>();
+        for (String id : template.ofType(type)) {
+            Object condition = template.resource(id).get("Condition");
+            if (condition == null || template.condition(String.valueOf(condition))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     public List<String> run() {
         try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(Sdk.http()).build();
              SnsClient sns = SnsClient.builder().httpClient(Sdk.http()).build();
              SqsClient sqs = SqsClient.builder().httpClient(Sdk.http()).build();
              SesV2Client ses = SesV2Client.builder().httpClient(Sdk.http()).build();
              SchedulerClient scheduler = SchedulerClient.builder().httpClient(Sdk.http()).build()) {
-            for (String id : template.ofType("AWS::DynamoDB::Table")) {
+            for (String id : ofType("AWS::DynamoDB::Table")) {
                 table(ddb, id);
             }
-            for (String id : template.ofType("AWS::SNS::Topic")) {
+            for (String id : ofType("AWS::SNS::Topic")) {
                 sns.createTopic(r -> r.name(template.physicalName(id)));
                 created.add("topic " + template.physicalName(id));
             }
             // Dead-letter queues first: a queue's redrive policy names its DLQ.
-            List<String> queues = new ArrayList<>(template.ofType("AWS::SQS::Queue"));
+            List<String> queues = new ArrayList<>(ofType("AWS::SQS::Queue"));
             queues.sort((a, b) -> Boolean.compare(hasRedrive(a), hasRedrive(b)));
             for (String id : queues) {
                 queue(sqs, id);
             }
-            for (String id : template.ofType("AWS::SNS::Subscription")) {
+            for (String id : ofType("AWS::SNS::Subscription")) {
                 Map<String, Object> p = template.properties(id);
                 String topic = String.valueOf(template.resolve(p.get("TopicArn")));
                 String endpoint = String.valueOf(template.resolve(p.get("Endpoint")));
@@ -67,7 +78,7 @@ public final class Bootstrap {
                 }
                 created.add("subscription " + id);
             }
-            for (String id : template.ofType("AWS::SES::EmailIdentity")) {
+            for (String id : ofType("AWS::SES::EmailIdentity")) {
                 String identity = template.physicalName(id);
                 try {
                     ses.createEmailIdentity(r -> r.emailIdentity(identity));
@@ -76,7 +87,7 @@ public final class Bootstrap {
                 }
                 created.add("email identity " + identity);
             }
-            for (String id : template.ofType("AWS::SES::ConfigurationSet")) {
+            for (String id : ofType("AWS::SES::ConfigurationSet")) {
                 String name = template.physicalName(id);
                 try {
                     ses.createConfigurationSet(r -> r.configurationSetName(name));
@@ -85,7 +96,7 @@ public final class Bootstrap {
                 }
                 created.add("configuration set " + name);
             }
-            for (String id : template.ofType("AWS::Scheduler::ScheduleGroup")) {
+            for (String id : ofType("AWS::Scheduler::ScheduleGroup")) {
                 String name = template.physicalName(id);
                 try {
                     scheduler.createScheduleGroup(r -> r.name(name));

@@ -17,6 +17,8 @@ import java.util.Locale;
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
+ * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
+ * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason
  * </pre>
  *
  * Descending from {@code PROFILE} to {@code EVT#{since}} reads the profile and the newest events in one query.
@@ -34,6 +36,7 @@ public final class Keys {
     public static final String LOOKUP = "LOOKUP";
     static final String EVENT_PREFIX = "EVT#";
     static final String GUARD_PREFIX = "EID#";
+    static final String RUN_PREFIX = "RUN#";
 
     private static final DateTimeFormatter SORTABLE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -57,6 +60,42 @@ public final class Keys {
     /** A key above every event key. */
     public static String eventsEnd() {
         return EVENT_PREFIX + "~";
+    }
+
+    /** A contact's run of a campaign: one per launch, click or reply that started it. */
+    public static String run(String campaign, String occurrence) {
+        return RUN_PREFIX + campaign + "#" + occurrence;
+    }
+
+    /** The due-work index partition a contact's runs list under. */
+    public static String due(String contactId, int shards) {
+        return "DUE#" + shard(contactId, shards);
+    }
+
+    public static String dueShard(int shard) {
+        return "DUE#" + shard;
+    }
+
+    /** The due-work sort key: time first, so a sweep reads only what is due. */
+    public static String dueSort(Instant dueAt, String contactId, String campaign, String occurrence) {
+        return time(dueAt) + "#" + contactId + "#" + campaign + "#" + occurrence;
+    }
+
+    /** The upper bound of due sort keys at an instant. */
+    public static String dueUntil(Instant now) {
+        return time(now) + "#~";
+    }
+
+    public static String campaign(String campaignId) {
+        return "CAMPAIGN#" + campaignId;
+    }
+
+    public static String stats(String contactId, int shards) {
+        return "STATS#" + shard(contactId, shards);
+    }
+
+    public static String unmatched(Instant at) {
+        return "UNMATCHED#" + time(at).substring(0, 10);
     }
 
     public static String guard(String eventId) {

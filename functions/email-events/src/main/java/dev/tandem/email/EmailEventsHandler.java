@@ -1,0 +1,50 @@
+package dev.tandem.email;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.tandem.app.IngestService;
+import dev.tandem.aws.Env;
+import dev.tandem.aws.sqs.SqsBatch;
+import dev.tandem.aws.store.Clients;
+import dev.tandem.aws.store.DynamoEngagementStore;
+import dev.tandem.aws.store.StoreConfig;
+import dev.tandem.port.EngagementStore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * {@code EmailEventsFunction}: SES engagement published to the SES-events topic, delivered through SQS in
+ * batches. Each record lands on a contact's timeline, is a duplicate that adds nothing, is kept as
+ * unmatched, or fails alone (reported in {@code batchItemFailures}).
+ */
+public final class EmailEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final IngestService ingest;
+    private final Clock clock;
+
+    public EmailEventsHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
+    public EmailEventsHandler(Env env, Clock clock) {
+        this(new DynamoEngagementStore(Clients.dynamo(), StoreConfig.from(env)), clock);
+    }
+
+    public EmailEventsHandler(EngagementStore store, Clock clock) {
+        this.ingest = new IngestService(store, null, null);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.process(event, context, "EmailEventsFunction", clock.instant(), m ->
+                ingest.email(SesNotifications.parse(m.message(), m.id()), m.text()).stream()
+                        .map(o -> o.name().toLowerCase(Locale.ROOT))
+                        .toList());
+    }
+
+}

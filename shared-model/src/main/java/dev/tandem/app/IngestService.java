@@ -1,0 +1,331 @@
+package dev.tandem.app;
+
+import dev.tandem.contact.Channel;
+import dev.tandem.contact.ChannelState;
+import dev.tandem.contact.Consent;
+import dev.tandem.contact.Contact;
+import dev.tandem.contact.Reachability;
+import dev.tandem.ingest.EmailNotification;
+import dev.tandem.ingest.Engagement;
+import dev.tandem.ingest.EventIds;
+import dev.tandem.ingest.Keyword;
+import dev.tandem.ingest.MachineOpens;
+import dev.tandem.ingest.ProfileChange;
+import dev.tandem.ingest.SentMessage;
+import dev.tandem.ingest.SmsInbound;
+import dev.tandem.ingest.SmsStatus;
+import dev.tandem.ingest.TriggerWork;
+import dev.tandem.ingest.Unmatched;
+import dev.tandem.port.ContactStore;
+import dev.tandem.port.EngagementStore;
+import dev.tandem.port.EngagementStore.Recorded;
+import dev.tandem.port.SmsSender;
+import dev.tandem.timeline.EventType;
+import dev.tandem.timeline.TimelineEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns provider notifications into timeline events on the one contact timeline: SES events (both forms),
+ * inbound SMS with its keywords, and SMS delivery statuses. Every notification either lands on a
+ * timeline, is a duplicate that adds nothing, is kept as unmatched with its reason, or is ignored by design.
+ */
+public final class IngestService {
+    private static final java.time.Duration REPLY_WINDOW = java.time.Duration.ofDays(7);
+
+    private final EngagementStore store;
+    private final SmsSender sms;
+    private final SmsTexts texts;
+
+    /** The texts of the automatic SMS replies; a null start text sends no START confirmation. */
+    public record SmsTexts(String stop, String help, String start) {
+        public SmsTexts {
+            Objects.requireNonNull(stop, "stop");
+            Objects.requireNonNull(help, "help");
+        }
+    }
+
+    /** How one notification ended. */
+    public enum Outcome { ADDED, DUPLICATE, UNMATCHED, IGNORED }
+
+    public IngestService(EngagementStore store, SmsSender sms, SmsTexts texts) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.sms = sms;
+        this.texts = texts;
+    }
+
+    // --- email ---------------------------------------------------------------------------------
+
+    public List<Outcome> email(EmailNotification n, String payload) {
+        String contactTag = n.tag(EmailNotification.TAG_CONTACT);
+        if (n.kind() == EmailNotification.Kind.SEND && contactTag != null) {
+            // Tandem's own send: the decider already recorded email.sent with this message id.
+            return List.of(Outcome.IGNORED);
+        }
+        if (n.kind() == EmailNotification.Kind.SUBSCRIPTION && !Boolean.TRUE.equals(n.details().get("unsubscribeAll"))) {
+            return List.of(Outcome.IGNORED);
+        }
+        List<Target> targets = new ArrayList<>();
+        if (contactTag != null) {
+            targets.add(new Target(contactTag, n.tag(EmailNotification.TAG_CAMPAIGN), n.tag(EmailNotification.TAG_STEP),
+                    n.recipients().isEmpty() ? null : n.recipients().get(0), "tag tandem-contact"));
+        } else {
+            Optional<SentMessage> sent = store.sentMessage(n.messageId());
+            if (sent.isPresent()) {
+                SentMessage m = sent.get();
+                targets.add(new Target(m.contactId(), m.campaign(), m.step(),
+                        n.recipients().isEmpty() ? null : n.recipients().get(0), "message id"));
+            } else {
+                for (String address : n.recipients()) {
+                    Optional<String> id = store.contactByEmail(address);
+                    if (id.isPresent()) {
+                        targets.add(new Target(id.get(), null, null, address, "address"));
+                    } else {
+                        keep(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString(), address),
+                                "ses", n.at(), "no contact with email " + address + " (message " + n.messageId() + ")", payload);
+                    }
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            if (n.recipients().isEmpty()) {
+                keep(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString()),
+                        "ses", n.at(), "the notification names no recipient and no tandem-contact tag", payload);
+            }
+            return List.of(Outcome.UNMATCHED);
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (Target t : targets) {
+            Engagement e = emailEngagement(n, t);
+            Recorded r = store.record(e);
+            if (r == Recorded.NO_CONTACT) {
+                keep(EventIds.of("unmatched", "ses", e.event().eventId()), "ses", n.at(),
+                        "no contact " + t.contactId + " (found by " + t.by + ")", payload);
+                out.add(Outcome.UNMATCHED);
+            } else {
+                out.add(r == Recorded.ADDED ? Outcome.ADDED : Outcome.DUPLICATE);
+            }
+        }
+        return out;
+    }
+
+    private record Target(String contactId, String campaign, String step, String address, String by) {
+    }
+
+    private static Engagement emailEngagement(EmailNotification n, Target t) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (t.address != null) {
+            data.put("address", t.address);
+        }
+        String type;
+        ProfileChange change = null;
+        List<TriggerWork> work = List.of();
+        switch (n.kind()) {
+            case SEND -> {
+                type = EventType.EMAIL_SENT.wire();
+                putIf(data, "subject", n.detail("subject"));
+            }
+            case DELIVERY -> type = EventType.EMAIL_DELIVERED.wire();
+            case OPEN -> {
+                type = EventType.EMAIL_OPEN.wire();
+                putIf(data, "userAgent", n.detail("userAgent"));
+                putIf(data, "ip", n.detail("ipAddress"));
+                data.put("machine", MachineOpens.isMachine(n.detail("userAgent"), n.detail("ipAddress")));
+            }
+            case CLICK -> {
+                type = EventType.EMAIL_CLICK.wire();
+                putIf(data, "link", n.detail("link"));
+                putIf(data, "userAgent", n.detail("userAgent"));
+                putIf(data, "ip", n.detail("ipAddress"));
+            }
+            case BOUNCE -> {
+                type = EventType.EMAIL_BOUNCE.wire();
+                putIf(data, "bounceType", n.detail("bounceType"));
+                putIf(data, "bounceSubType", n.detail("bounceSubType"));
+                putIf(data, "diagnostic", n.detail("diagnosticCode"));
+                if ("Permanent".equals(n.detail("bounceType"))) {
+                    change = new ProfileChange(Channel.EMAIL, ChannelState.suppressed(
+                            "bounce: Permanent" + (n.detail("bounceSubType") == null ? "" : "/" + n.detail("bounceSubType")),
+                            n.at()), null);
+                }
+            }
+            case COMPLAINT -> {
+                type = EventType.EMAIL_COMPLAINT.wire();
+                putIf(data, "feedbackType", n.detail("complaintFeedbackType"));
+                change = new ProfileChange(Channel.EMAIL, ChannelState.suppressed("complaint", n.at()),
+                        Consent.unsubscribed("complaint", n.at()));
+            }
+            case REJECT -> {
+                type = EventType.EMAIL_REJECT.wire();
+                putIf(data, "reason", n.detail("reason"));
+            }
+            case RENDERING_FAILURE -> {
+                type = EventType.EMAIL_REJECT.wire();
+                data.put("reason", "rendering failure" + (n.detail("errorMessage") == null ? "" : ": " + n.detail("errorMessage")));
+            }
+            case DELIVERY_DELAY -> {
+                type = EventType.EMAIL_DELIVERY_DELAY.wire();
+                putIf(data, "delayType", n.detail("delayType"));
+            }
+            case SUBSCRIPTION -> {
+                type = EventType.EMAIL_UNSUBSCRIBE.wire();
+                data.put("source", "list-management");
+                change = new ProfileChange(Channel.EMAIL, null, Consent.unsubscribed("list-management", n.at()));
+            }
+            default -> throw new IllegalStateException("unhandled " + n.kind());
+        }
+        String eventId = EventIds.of("ses", n.messageId(), n.kind().wire(), n.at().toString(), t.contactId,
+                n.detail("link"), n.detail("userAgent"), n.detail("ipAddress"));
+        TimelineEvent event = new TimelineEvent(eventId, t.contactId, type, n.at(), t.campaign, t.step, n.messageId(), data);
+        if (n.kind() == EmailNotification.Kind.CLICK && t.campaign != null) {
+            work = List.of(new TriggerWork(TriggerWork.CLICK_NO_CONVERSION, t.campaign, "click-" + eventId, n.at()));
+        }
+        return new Engagement(event, change, work, null, false, !t.by.startsWith("tag"));
+    }
+
+    private static void putIf(Map<String, Object> data, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            data.put(key, value);
+        }
+    }
+
+    // --- inbound SMS ---------------------------------------------------------------------------
+
+    public Outcome smsInbound(SmsInbound in, String payload) {
+        Optional<String> id = store.contactByPhone(in.from());
+        if (id.isEmpty()) {
+            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(),
+                    "no contact with phone " + in.from(), payload);
+            return Outcome.UNMATCHED;
+        }
+        Optional<ContactStore.ContactView> contact = store.view(id.get(), in.at().minus(REPLY_WINDOW), 50);
+        if (contact.isEmpty()) {
+            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(),
+                    "no contact " + id.get() + " (found by phone " + in.from() + ")", payload);
+            return Outcome.UNMATCHED;
+        }
+        Contact c = contact.get().contact();
+        // A reply belongs to the campaign of the last SMS the contact got, if one came recently.
+        String campaign = contact.get().timeline().lastSms().map(TimelineEvent::campaign).orElse(null);
+        boolean optedOut = c.stateOf(Channel.SMS).status() == Reachability.OPTED_OUT;
+        String eventId = "sms-in-" + in.inboundMessageId();
+        Keyword keyword = Keyword.of(in.body());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("text", in.body());
+        if (keyword != Keyword.NONE) {
+            data.put("keyword", keyword.name());
+        }
+        String type;
+        ProfileChange change = null;
+        List<TriggerWork> work = List.of();
+        String reply = null;
+        String replyStep = null;
+        switch (keyword) {
+            case STOP -> {
+                type = EventType.SMS_OPT_OUT.wire();
+                if (!optedOut) {
+                    change = new ProfileChange(Channel.SMS, ChannelState.optedOut("keyword " + Keyword.STOP.name(), in.at()),
+                            Consent.unsubscribed("sms-keyword", in.at()));
+                    reply = texts.stop();
+                    replyStep = "stop-confirmation";
+                }
+            }
+            case START -> {
+                type = EventType.SMS_OPT_IN.wire();
+                change = new ProfileChange(Channel.SMS, ChannelState.reachable("keyword " + Keyword.START.name(), in.at()),
+                        Consent.subscribed("sms-keyword", in.at()));
+                if (optedOut && texts.start() != null) {
+                    reply = texts.start();
+                    replyStep = "start-confirmation";
+                }
+            }
+            case HELP -> {
+                type = EventType.SMS_REPLY.wire();
+                if (!optedOut) {
+                    reply = texts.help();
+                    replyStep = "help";
+                }
+            }
+            default -> {
+                type = EventType.SMS_REPLY.wire();
+                if (campaign != null) {
+                    work = List.of(new TriggerWork(TriggerWork.SMS_REPLY, campaign, "reply-" + eventId, in.at()));
+                }
+            }
+        }
+        TimelineEvent event = new TimelineEvent(eventId, c.id(), type, in.at(),
+                keyword == Keyword.NONE ? campaign : null, null, null, data);
+        Recorded r = store.record(new Engagement(event, change, work, null, true, true));
+        if (r == Recorded.NO_CONTACT) {
+            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(), "no contact " + c.id(), payload);
+            return Outcome.UNMATCHED;
+        }
+        if (r == Recorded.DUPLICATE) {
+            return Outcome.DUPLICATE;
+        }
+        if (reply != null && sms != null) {
+            autoReply(c.id(), in, reply, replyStep);
+        }
+        return Outcome.ADDED;
+    }
+
+    /**
+     * Only the delivery that recorded the keyword answers it, so a redelivered STOP gets no second
+     * confirmation. A reply the provider refuses is recorded as failed, not retried: at most once.
+     */
+    private void autoReply(String contactId, SmsInbound in, String text, String step) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("text", text);
+        String eventId = "sms-auto-" + in.inboundMessageId();
+        try {
+            String messageId = sms.send(new SmsSender.Sms(in.from(), text, true));
+            store.record(new Engagement(new TimelineEvent(eventId, contactId, EventType.SMS_SENT.wire(), in.at(),
+                    null, step, messageId, data), null, List.of(),
+                    new SentMessage(messageId, contactId, Channel.SMS, null, step), false, true));
+        } catch (SmsSender.Throttled | SmsSender.Rejected e) {
+            data.put("reason", "not sent: " + e.getMessage());
+            store.record(Engagement.of(new TimelineEvent(eventId, contactId, EventType.SMS_FAILED.wire(), in.at(),
+                    null, step, null, data)));
+        }
+    }
+
+    // --- SMS delivery status -------------------------------------------------------------------
+
+    public Outcome smsStatus(SmsStatus s, String payload) {
+        if (s.outcome() == SmsStatus.Outcome.IN_FLIGHT) {
+            return Outcome.IGNORED;
+        }
+        Optional<SentMessage> sent = store.sentMessage(s.messageId());
+        if (sent.isEmpty()) {
+            keep(EventIds.of("unmatched", "sms-status", s.messageId(), s.status()), "sms", s.at(),
+                    "no SMS Tandem sent has message id " + s.messageId(), payload);
+            return Outcome.UNMATCHED;
+        }
+        SentMessage m = sent.get();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", s.status());
+        if (s.description() != null) {
+            data.put("description", s.description());
+        }
+        String type = s.outcome() == SmsStatus.Outcome.DELIVERED ? EventType.SMS_DELIVERED.wire() : EventType.SMS_FAILED.wire();
+        TimelineEvent event = new TimelineEvent(EventIds.of("sms-status", s.messageId(), s.status(), s.at().toString()),
+                m.contactId(), type, s.at(), m.campaign(), m.step(), s.messageId(), data);
+        Recorded r = store.record(Engagement.of(event));
+        if (r == Recorded.NO_CONTACT) {
+            keep(EventIds.of("unmatched", "sms-status", s.messageId(), s.status()), "sms", s.at(),
+                    "no contact " + m.contactId() + " (found by message id)", payload);
+            return Outcome.UNMATCHED;
+        }
+        return r == Recorded.ADDED ? Outcome.ADDED : Outcome.DUPLICATE;
+    }
+
+    private void keep(String id, String source, Instant at, String reason, String payload) {
+        store.keepUnmatched(new Unmatched(id, source, at, reason, payload));
+    }
+}

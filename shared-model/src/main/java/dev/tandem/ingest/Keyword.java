@@ -1,0 +1,32 @@
+package dev.tandem.ingest;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** What an inbound SMS asks for, matched on the whole trimmed message, whatever its case (contract section 2). */
+public enum Keyword {
+    STOP, START, HELP, NONE;
+
+    private static final Set<String> STOPS = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+            "OPTOUT", "OPT OUT", "REVOKE");
+    private static final Set<String> STARTS = Set.of("START", "UNSTOP", "YES");
+    private static final Set<String> HELPS = Set.of("HELP", "INFO");
+
+    public static Keyword of(String body) {
+        if (body == null) {
+            return NONE;
+        }
+        // Whitespace inside collapses, so "opt   out" and "OPT\tOUT" read as OPT OUT.
+        String k = body.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+        if (STOPS.contains(k)) {
+            return STOP;
+        }
+        if (STARTS.contains(k)) {
+            return START;
+        }
+        if (HELPS.contains(k)) {
+            return HELP;
+        }
+        return NONE;
+    }
+}
