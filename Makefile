@@ -13,3 +13,7 @@ build-EmailEventsFunction:
 build-SmsEventsFunction:
 	$(MVN) -pl functions/sms-events -am -DskipTests package
 	unzip -q -o functions/sms-events/target/sms-events-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-DeciderFunction:
+	$(MVN) -pl functions/decider -am -DskipTests package
+	unzip -q -o functions/decider/target/decider-function.jar -d "$(ARTIFACTS_DIR)"

@@ -27,11 +27,18 @@ import java.util.Map;
 public final class LocalFunctions {
     private final Template template;
     private final Clock clock;
+    private final Map<String, String> overrides;
     private final Map<String, Object> handlers = new HashMap<>();
 
     public LocalFunctions(Template template, Clock clock) {
+        this(template, clock, Map.of());
+    }
+
+    /** With environment variables set over the template's, for every function (a table of its own, a rate...). */
+    public LocalFunctions(Template template, Clock clock, Map<String, String> overrides) {
         this.template = template;
         this.clock = clock;
+        this.overrides = Map.copyOf(overrides);
     }
 
     public Template template() {
@@ -57,6 +64,7 @@ public final class LocalFunctions {
     public Map<String, String> environment(String logicalId) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(template.environment(logicalId));
+        env.putAll(overrides);
         return env;
     }
 

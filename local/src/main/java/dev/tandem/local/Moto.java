@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * What the moto emulator keeps of every email and SMS sent ({@code GET /moto-api/data.json}). Tests and the
- * simulator read sent messages back from it; nothing in the functions knows it exists.
+ * simulator read sent messages back from it; nothing in the functions knows it exists. The dump holds every
+ * model moto tracks, table items included, so it is read once per question, not once per message.
  */
 public final class Moto {
     private static final HttpClient HTTP = HttpClient.newHttpClient();

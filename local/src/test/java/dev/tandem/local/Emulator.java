@@ -27,6 +27,8 @@ final class Emulator {
             if (endpoint == null || endpoint.isBlank()) {
                 throw new IllegalStateException("the integration tests need an emulator: run them with ./tandem test");
             }
+            // Counting (and, for the throttling tests, refusing) every SDK request: registered before any client exists.
+            dev.tandem.aws.Sdk.addInterceptor(RequestCounter.INSTANCE);
             template = Template.load(root().resolve("template.yaml"));
             new Bootstrap(template).run();
         }
@@ -41,6 +43,11 @@ final class Emulator {
         return new LocalFunctions(template(), clock);
     }
 
+    /** A table of its own for a test class, named after it: what its sweeps find due is only its own. */
+    static String freshTable(String prefix) {
+        return new Bootstrap(template()).tableCopy("TandemTable", prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    }
+
     static String table() {
         return template().physicalName("TandemTable");
     }
@@ -52,11 +59,15 @@ final class Emulator {
 
     /** Every item of the table that mentions a text in any key or attribute: a scan, which only tests do. */
     static List<Map<String, AttributeValue>> itemsMentioning(String text) {
+        return itemsMentioning(table(), text);
+    }
+
+    static List<Map<String, AttributeValue>> itemsMentioning(String table, String text) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse r = dynamo().scan(b -> b.tableName(table()).exclusiveStartKey(from));
+            ScanResponse r = dynamo().scan(b -> b.tableName(table).exclusiveStartKey(from));
             for (Map<String, AttributeValue> item : r.items()) {
                 if (item.toString().contains(text)) {
                     out.add(item);

@@ -19,6 +19,8 @@ import dev.tandem.ingest.Unmatched;
 import dev.tandem.port.ContactStore;
 import dev.tandem.port.EngagementStore;
 import dev.tandem.port.EngagementStore.Recorded;
+import dev.tandem.port.ProviderRejectedException;
+import dev.tandem.port.ProviderThrottledException;
 import dev.tandem.port.SmsSender;
 import dev.tandem.timeline.EventType;
 import dev.tandem.timeline.TimelineEvent;
@@ -184,7 +186,13 @@ public final class IngestService {
                 n.detail("link"), n.detail("userAgent"), n.detail("ipAddress"));
         TimelineEvent event = new TimelineEvent(eventId, t.contactId, type, n.at(), t.campaign, t.step, n.messageId(), data);
         if (n.kind() == EmailNotification.Kind.CLICK && t.campaign != null) {
-            work = List.of(new TriggerWork(TriggerWork.CLICK_NO_CONVERSION, t.campaign, "click-" + eventId, n.at()));
+            Map<String, String> runData = new LinkedHashMap<>();
+            runData.put("emailMessageId", n.messageId());
+            runData.put("triggerEvent", eventId);
+            if (n.detail("link") != null) {
+                runData.put("link", n.detail("link"));
+            }
+            work = List.of(new TriggerWork(TriggerWork.CLICK_NO_CONVERSION, t.campaign, "click-" + eventId, n.at(), runData));
         }
         return new Engagement(event, change, work, null, false, !t.by.startsWith("tag"));
     }
@@ -255,7 +263,8 @@ public final class IngestService {
             default -> {
                 type = EventType.SMS_REPLY.wire();
                 if (campaign != null) {
-                    work = List.of(new TriggerWork(TriggerWork.SMS_REPLY, campaign, "reply-" + eventId, in.at()));
+                    work = List.of(new TriggerWork(TriggerWork.SMS_REPLY, campaign, "reply-" + eventId, in.at(),
+                            Map.of("triggerEvent", eventId)));
                 }
             }
         }
@@ -288,7 +297,7 @@ public final class IngestService {
             store.record(new Engagement(new TimelineEvent(eventId, contactId, EventType.SMS_SENT.wire(), in.at(),
                     null, step, messageId, data), null, List.of(),
                     new SentMessage(messageId, contactId, Channel.SMS, null, step), false, true));
-        } catch (SmsSender.Throttled | SmsSender.Rejected e) {
+        } catch (ProviderThrottledException | ProviderRejectedException e) {
             data.put("reason", "not sent: " + e.getMessage());
             store.record(Engagement.of(new TimelineEvent(eventId, contactId, EventType.SMS_FAILED.wire(), in.at(),
                     null, step, null, data)));

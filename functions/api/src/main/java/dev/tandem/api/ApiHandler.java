@@ -4,7 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tandem.app.CampaignService;
 import dev.tandem.app.ContactService;
+import dev.tandem.app.Sweep;
+import dev.tandem.decide.DecisionLine;
+import dev.tandem.port.CampaignStore;
+import dev.tandem.port.DecisionStore;
+import dev.tandem.port.EngagementStore;
+import dev.tandem.port.Pacer;
+import dev.tandem.port.Schedules;
+import dev.tandem.aws.store.DynamoDecisionStore;
+import dev.tandem.aws.store.DynamoEngagementStore;
 import dev.tandem.aws.Env;
 import dev.tandem.aws.Json;
 import dev.tandem.aws.Log;
@@ -24,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code ApiFunction}: the HTTP API of contract section 5, behind API Gateway (HTTP API, payload format 2.0).
@@ -33,7 +45,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     static final int MAX_BODY_BYTES = 256 * 1024;
 
     private final ContactService contacts;
+    private final CampaignService campaigns;
+    private final String publicBaseUrl;
     private final Clock clock;
+    private final Supplier<String> ids;
     private final Router router;
 
     /** For Lambda: clients built once, configuration read once, from the environment template.yaml sets. */
@@ -43,18 +58,135 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** For the local stack and the simulator: the same wiring, from a given environment and clock. */
     public ApiHandler(Env env, Clock clock) {
-        this(new DynamoContactStore(Clients.dynamo(), StoreConfig.from(env)), clock);
+        this(wire(env), env.optional("PUBLIC_BASE_URL"), clock, () -> UUID.randomUUID().toString());
+    }
+
+    private static Services wire(Env env) {
+        StoreConfig config = StoreConfig.from(env);
+        DynamoDecisionStore decisions = new DynamoDecisionStore(Clients.dynamo(), config);
+        DynamoEngagementStore engagements = new DynamoEngagementStore(Clients.dynamo(), config);
+        Schedules schedules = new EventBridgeSchedules(EventBridgeSchedules.client(), env.require("SCHEDULE_GROUP"),
+                env.require("DECIDER_ARN"), env.require("SCHEDULER_ROLE_ARN"));
+        return new Services(new DynamoContactStore(Clients.dynamo(), config), decisions, decisions, engagements, schedules);
+    }
+
+    /** What the routes work with: the stores and the scheduler. */
+    public record Services(ContactStore contacts, CampaignStore campaigns, DecisionStore decisions,
+                           EngagementStore engagements, Schedules schedules) {
     }
 
     public ApiHandler(ContactStore store, Clock clock) {
-        this.contacts = new ContactService(store);
+        this(new Services(store, null, null, null, null), null, clock, () -> UUID.randomUUID().toString());
+    }
+
+    public ApiHandler(Services services, String publicBaseUrl, Clock clock, Supplier<String> ids) {
+        this.contacts = new ContactService(services.contacts());
+        this.campaigns = services.campaigns() == null ? null : new CampaignService(services.campaigns(), services.decisions(),
+                services.engagements(), services.schedules(), previewSweep(services.decisions()));
+        this.publicBaseUrl = publicBaseUrl;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ids = Objects.requireNonNull(ids, "ids");
         this.router = new Router()
                 .on("PUT", "/contacts/{id}", this::putContact)
                 .on("GET", "/contacts/{id}", r -> HttpResult.json(200, Views.contact(contacts.get(r.path("id")))))
                 .on("DELETE", "/contacts/{id}", this::deleteContact)
                 .on("GET", "/contacts/{id}/timeline", this::timeline)
-                .on("POST", "/events", this::postEvents);
+                .on("POST", "/events", this::postEvents)
+                .on("PUT", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().putTemplate(r.path("id"), r.json()).toMap())))
+                .on("GET", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().template(r.path("id")).toMap())))
+                .on("PUT", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"),
+                        campaigns().putCampaign(r.path("id"), r.json(), base(r)).toMap())))
+                .on("GET", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().campaign(r.path("id"), base(r)).toMap())))
+                .on("POST", "/campaigns/{id}/launch", this::launch)
+                .on("POST", "/campaigns/{id}/preview", this::preview)
+                .on("GET", "/campaigns/{id}/stats", r -> HttpResult.json(200, campaigns().stats(r.path("id"), base(r))))
+                .on("PUT", "/policy", r -> HttpResult.json(200, campaigns().putPolicy(r.json()).toMap()))
+                .on("GET", "/policy", r -> HttpResult.json(200, campaigns().policy().toMap()))
+                .on("GET", "/l/{code}", r -> HttpResult.redirect(campaigns().click(r.path("code"), r.requestId(), clock.instant())))
+                .on("GET", "/v/{code}", r -> HttpResult.html(200, campaigns().view(r.path("code")).html()))
+                .on("GET", "/u/{code}", this::unsubscribePage)
+                .on("POST", "/u/{code}", r -> {
+                    campaigns().unsubscribe(r.path("code"), clock.instant());
+                    return HttpResult.html(200, Pages.unsubscribed());
+                });
+    }
+
+    /** Preview decides as the decider would and sends nothing: its senders refuse to be called. */
+    private static Sweep previewSweep(DecisionStore decisions) {
+        if (decisions == null) {
+            return null;
+        }
+        return new Sweep(decisions,
+                email -> {
+                    throw new IllegalStateException("preview sends nothing");
+                },
+                sms -> {
+                    throw new IllegalStateException("preview sends nothing");
+                },
+                new Pacer() {
+                    @Override
+                    public void acquire(dev.tandem.contact.Channel channel) {
+                        throw new IllegalStateException("preview sends nothing");
+                    }
+
+                    @Override
+                    public void backoff(int attempt) {
+                        throw new IllegalStateException("preview sends nothing");
+                    }
+                },
+                () -> "preview", () -> "preview",
+                new Sweep.Settings("https://preview.invalid", java.time.Duration.ofMinutes(5), 200, 50, 0, 0));
+    }
+
+    private CampaignService campaigns() {
+        if (campaigns == null) {
+            throw new NotFoundException("path", "campaign routes are not wired in this handler");
+        }
+        return campaigns;
+    }
+
+    /** Where /l, /v and /u are served: the configured public URL, else the API's own domain. */
+    private String base(Request r) {
+        if (publicBaseUrl != null) {
+            return publicBaseUrl;
+        }
+        return "https://" + r.headers().getOrDefault("host", "localhost");
+    }
+
+    private static Map<String, Object> withId(String id, Map<String, Object> body) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.putAll(body);
+        return out;
+    }
+
+    private APIGatewayV2HTTPResponse launch(Request r) {
+        Object body = r.body() == null || r.body().isBlank() ? Map.of() : r.json();
+        CampaignService.Launched l = campaigns().launch(r.path("id"), body, ids.get(), clock.instant(), base(r));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("campaign", l.launch().campaign());
+        out.put("launchId", l.launch().launchId());
+        out.put("at", l.launch().at().toString());
+        if (l.launch().localAt() != null) {
+            out.put("localAt", l.launch().localAt().toString());
+            out.put("timezone", l.launch().zone());
+        }
+        out.put("audience", l.launch().everyone() ? "all" : l.launch().audience());
+        if (l.schedule() != null) {
+            out.put("schedule", l.schedule());
+        }
+        return HttpResult.json(202, out);
+    }
+
+    private APIGatewayV2HTTPResponse preview(Request r) {
+        Object body = r.body() == null || r.body().isBlank() ? Map.of() : r.json();
+        List<DecisionLine> lines = campaigns().preview(r.path("id"), body, clock.instant(), base(r));
+        return HttpResult.json(200, Map.of("decisions", lines.stream().map(DecisionLine::toMap).toList()));
+    }
+
+    private APIGatewayV2HTTPResponse unsubscribePage(Request r) {
+        String code = campaigns().unsubscribeTarget(r.path("code")).code();
+        return HttpResult.html(200, Pages.confirmUnsubscribe(code));
     }
 
     @Override
@@ -120,7 +252,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** A request as the routes see it. */
     record Request(String method, String path, Map<String, String> params, Map<String, String> query,
-                   Map<String, String> headers, String body) {
+                   Map<String, String> headers, String body, String requestId) {
 
         static Request of(APIGatewayV2HTTPEvent e) {
             if (e == null) {
@@ -149,12 +281,17 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             if (e.getHeaders() != null) {
                 e.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
             }
+            String requestId = e.getRequestContext() != null && e.getRequestContext().getRequestId() != null
+                    ? e.getRequestContext().getRequestId() : UUID.randomUUID().toString();
+            if (e.getRequestContext() != null && e.getRequestContext().getDomainName() != null) {
+                headers.putIfAbsent("host", e.getRequestContext().getDomainName());
+            }
             return new Request(method.toUpperCase(java.util.Locale.ROOT), path, Map.of(),
-                    e.getQueryStringParameters() == null ? Map.of() : e.getQueryStringParameters(), headers, body);
+                    e.getQueryStringParameters() == null ? Map.of() : e.getQueryStringParameters(), headers, body, requestId);
         }
 
         Request withParams(Map<String, String> p) {
-            return new Request(method, path, p, query, headers, body);
+            return new Request(method, path, p, query, headers, body, requestId);
         }
 
         String path(String name) {

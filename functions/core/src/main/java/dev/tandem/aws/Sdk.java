@@ -43,6 +43,24 @@ public final class Sdk {
         EXTRA_INTERCEPTORS.clear();
     }
 
+    /**
+     * For provider clients (SES, SNS): the SDK's standard retries, with a short throttling backoff, so that a
+     * throttled send costs a sweep seconds, not minutes; the sweep then gives the send back for its next run.
+     */
+    public static ClientOverrideConfiguration providerOverrides() {
+        ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofSeconds(20))
+                .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(3)
+                        .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
+                                Duration.ofMillis(50), Duration.ofSeconds(1)))
+                        .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
+                                Duration.ofMillis(100), Duration.ofSeconds(2)))
+                        .build());
+        EXTRA_INTERCEPTORS.forEach(b::addExecutionInterceptor);
+        return b.build();
+    }
+
     public static ClientOverrideConfiguration overrides() {
         ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(20));

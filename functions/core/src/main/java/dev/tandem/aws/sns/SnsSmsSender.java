@@ -1,6 +1,8 @@
 package dev.tandem.aws.sns;
 
 import dev.tandem.aws.Sdk;
+import dev.tandem.port.ProviderRejectedException;
+import dev.tandem.port.ProviderThrottledException;
 import dev.tandem.port.SmsSender;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -33,7 +35,7 @@ public final class SnsSmsSender implements SmsSender {
     /** The SNS client, built once per process with the shared HTTP client and the SDK's default chains. */
     public static synchronized SnsClient client() {
         if (shared == null) {
-            shared = SnsClient.builder().httpClient(Sdk.http()).overrideConfiguration(Sdk.overrides()).build();
+            shared = SnsClient.builder().httpClient(Sdk.http()).overrideConfiguration(Sdk.providerOverrides()).build();
         }
         return shared;
     }
@@ -53,10 +55,10 @@ public final class SnsSmsSender implements SmsSender {
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if (e.isThrottlingException() || THROTTLING.contains(code) || e.statusCode() == 429) {
-                throw new Throttled("SNS throttled: " + code);
+                throw new ProviderThrottledException("SNS throttled: " + code);
             }
             if (e.statusCode() >= 400 && e.statusCode() < 500) {
-                throw new Rejected("SNS refused: " + code + (e.awsErrorDetails() == null ? ""
+                throw new ProviderRejectedException("SNS refused: " + code + (e.awsErrorDetails() == null ? ""
                         : " " + e.awsErrorDetails().errorMessage()));
             }
             throw e;

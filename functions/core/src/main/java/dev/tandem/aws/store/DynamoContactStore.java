@@ -69,6 +69,11 @@ public final class DynamoContactStore implements ContactStore {
 
     @Override
     public Optional<ContactView> view(String contactId, Instant since, int newest) {
+        return sendView(contactId, since, newest).map(dev.tandem.port.DecisionStore.SendView::view);
+    }
+
+    /** The view with the contact's send sequence, the token that keeps two senders from both spending its budget. */
+    public Optional<dev.tandem.port.DecisionStore.SendView> sendView(String contactId, Instant since, int newest) {
         QueryResponse r = db.query(QueryRequest.builder()
                 .tableName(config.table())
                 .keyConditionExpression("PK = :pk AND SK BETWEEN :lo AND :hi")
@@ -88,7 +93,10 @@ public final class DynamoContactStore implements ContactStore {
         for (int i = 1; i < items.size(); i++) {
             events.add(EventItems.fromItem(items.get(i)));
         }
-        return Optional.of(new ContactView(ContactItems.fromItem(items.get(0)), Timeline.of(events)));
+        AttributeValue seq = items.get(0).get("sendSeq");
+        return Optional.of(new dev.tandem.port.DecisionStore.SendView(
+                new ContactView(ContactItems.fromItem(items.get(0)), Timeline.of(events)),
+                seq == null ? 0 : Long.parseLong(seq.n())));
     }
 
     @Override

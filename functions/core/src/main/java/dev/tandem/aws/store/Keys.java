@@ -17,7 +17,12 @@ import java.util.Locale;
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
+ * CAMPAIGN#{id}       DEF                                  a campaign definition
  * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
+ * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
+ * TEMPLATE#{id}       DEF                                  a message template
+ * CONFIG              POLICY                               the contact policy
+ * LINK#{code}, VIEW#{code}, UNSUB#{code}   LOOKUP          a short link, an email's web version, a one-click unsubscribe
  * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason
  * </pre>
  *
@@ -83,7 +88,7 @@ public final class Keys {
 
     /** The upper bound of due sort keys at an instant. */
     public static String dueUntil(Instant now) {
-        return time(now) + "#~";
+        return time(now) + "#\uffff";
     }
 
     public static String campaign(String campaignId) {
@@ -92,6 +97,29 @@ public final class Keys {
 
     public static String stats(String contactId, int shards) {
         return "STATS#" + shard(contactId, shards);
+    }
+
+    public static final String DEF = "DEF";
+
+    public static String template(String templateId) {
+        return "TEMPLATE#" + templateId;
+    }
+
+    public static String launch(String launchId) {
+        return "LAUNCH#" + launchId;
+    }
+
+    public static String config() {
+        return "CONFIG";
+    }
+
+    public static String code(String kind, String code) {
+        return switch (kind) {
+            case "link" -> "LINK#" + code;
+            case "view" -> "VIEW#" + code;
+            case "unsubscribe" -> "UNSUB#" + code;
+            default -> throw new IllegalArgumentException("unknown code kind " + kind);
+        };
     }
 
     public static String unmatched(Instant at) {

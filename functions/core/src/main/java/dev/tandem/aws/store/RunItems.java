@@ -32,6 +32,8 @@ final class RunItems {
         item.put("step", s(w.trigger()));
         item.put("startedAt", s(w.dueAt().toString()));
         item.put("dueAt", s(w.dueAt().toString()));
+        item.put("armed", AttributeValue.builder().bool(false).build());
+        item.put("data", AttributeValues.of(w.data()));
         item.put("status", s("due"));
         item.put("version", n(0));
         item.put(Keys.GSI1PK, s(Keys.due(contactId, config.shards())));

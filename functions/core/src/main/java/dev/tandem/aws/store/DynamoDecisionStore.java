@@ -1,0 +1,716 @@
+package dev.tandem.aws.store;
+
+import dev.tandem.aws.Json;
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.MessageTemplate;
+import dev.tandem.decide.DecisionLine;
+import dev.tandem.decide.Launch;
+import dev.tandem.decide.Plan;
+import dev.tandem.decide.Run;
+import dev.tandem.ingest.SentMessage;
+import dev.tandem.port.CampaignStore;
+import dev.tandem.port.ContactStore;
+import dev.tandem.port.DecisionStore;
+import dev.tandem.timeline.TimelineEvent;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.tandem.aws.store.AttributeValues.m;
+import static dev.tandem.aws.store.AttributeValues.n;
+import static dev.tandem.aws.store.AttributeValues.s;
+import static dev.tandem.aws.store.AttributeValues.string;
+import static dev.tandem.aws.store.DynamoContactStore.key;
+
+/**
+ * The decider's and the definitions' side of the table: due work on the sharded GSI1 index, runs moved
+ * under their version, claims, sends and their records, launches, definitions, counters and codes.
+ */
+public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
+    static final int HISTORY = 20;
+    private static final AttributeValue EMPTY_LIST = AttributeValue.builder().l(List.of()).build();
+
+    private final DynamoDbClient db;
+    private final StoreConfig config;
+    private final DynamoContactStore contacts;
+
+    public DynamoDecisionStore(DynamoDbClient db, StoreConfig config) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.config = Objects.requireNonNull(config, "config");
+        this.contacts = new DynamoContactStore(db, config);
+    }
+
+    @Override
+    public int shards() {
+        return config.shards();
+    }
+
+    // --- due work ------------------------------------------------------------------------------
+
+    @Override
+    public DuePage due(int shard, Instant now, String cursor, int limit) {
+        QueryRequest.Builder q = QueryRequest.builder()
+                .tableName(config.table())
+                .indexName(Keys.GSI1)
+                .keyConditionExpression("GSI1PK = :pk AND GSI1SK <= :until")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.dueShard(shard)), ":until", s(Keys.dueUntil(now))))
+                .limit(limit);
+        if (cursor != null) {
+            q.exclusiveStartKey(decodeKey(cursor));
+        }
+        QueryResponse r = db.query(q.build());
+        List<Object> items = new ArrayList<>(r.items().size());
+        for (Map<String, AttributeValue> item : r.items()) {
+            String type = string(item, Keys.TYPE);
+            if ("launch".equals(type)) {
+                items.add(launchOf(item));
+            } else if (RunItems.TYPE.equals(type)) {
+                items.add(runOf(item));
+            }
+        }
+        String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? encodeKey(r.lastEvaluatedKey()) : null;
+        return new DuePage(items, next);
+    }
+
+    static String encodeKey(Map<String, AttributeValue> key) {
+        Map<String, Object> plain = new TreeMap<>();
+        key.forEach((k, v) -> plain.put(k, v.s()));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(plain).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, AttributeValue> decodeKey(String cursor) {
+        Map<String, Object> plain = Json.object(Json.read(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8), "cursor"), "cursor");
+        Map<String, AttributeValue> key = new HashMap<>();
+        plain.forEach((k, v) -> key.put(k, s(String.valueOf(v))));
+        return key;
+    }
+
+    static Run runOf(Map<String, AttributeValue> item) {
+        Map<String, String> data = new LinkedHashMap<>();
+        AttributeValue d = item.get("data");
+        if (d != null && d.hasM()) {
+            d.m().forEach((k, v) -> data.put(k, v.s()));
+        }
+        Run.Claim claim = null;
+        AttributeValue c = item.get("claim");
+        if (c != null && c.hasM()) {
+            claim = new Run.Claim(string(c.m(), "token"), Instant.parse(string(c.m(), "at")), string(c.m(), "step"));
+        }
+        AttributeValue armed = item.get("armed");
+        return new Run(
+                string(item, "contactId"),
+                string(item, "campaign"),
+                string(item, "occurrence"),
+                "trigger".equals(string(item, "kind")) ? Run.Kind.TRIGGER : Run.Kind.LAUNCH,
+                string(item, "step"),
+                Instant.parse(string(item, "startedAt")),
+                Instant.parse(string(item, "dueAt")),
+                armed == null || Boolean.TRUE.equals(armed.bool()),
+                data,
+                Long.parseLong(item.get("version").n()),
+                claim);
+    }
+
+    private Map<String, AttributeValue> runKey(Run run) {
+        return key(Keys.contact(run.contactId()), Keys.run(run.campaign(), run.occurrence()));
+    }
+
+    /** The whole item of a run not yet stored, in the state {@code next} leaves it. */
+    private Map<String, AttributeValue> newRun(Run run, Plan.Next next, Run.Claim claim, List<String> refs, List<DecisionLine> lines) {
+        Map<String, AttributeValue> item = runKey(run);
+        item.put(Keys.TYPE, s(RunItems.TYPE));
+        item.put("contactId", s(run.contactId()));
+        item.put("campaign", s(run.campaign()));
+        item.put("occurrence", s(run.occurrence()));
+        item.put("kind", s(run.kind() == Run.Kind.TRIGGER ? "trigger" : "launch"));
+        item.put("step", s(run.step()));
+        item.put("startedAt", s(run.startedAt().toString()));
+        item.put("dueAt", s(run.dueAt().toString()));
+        item.put("armed", AttributeValue.builder().bool(run.armed()).build());
+        item.put("data", AttributeValues.of(run.data()));
+        item.put("version", n(0));
+        item.put("status", s("due"));
+        item.put("history", history(lines));
+        item.put(DynamoContactStore.REFS, AttributeValues.of(refs));
+        if (claim != null) {
+            item.put("claim", claimValue(claim));
+        }
+        Instant due = run.dueAt();
+        String status = "due";
+        if (next instanceof Plan.Wait w) {
+            due = w.dueAt();
+            item.put("armed", AttributeValue.builder().bool(w.armed()).build());
+        } else if (next instanceof Plan.Finish f) {
+            status = f.status();
+        }
+        item.put("dueAt", s(due.toString()));
+        item.put("status", s(status));
+        if ("due".equals(status)) {
+            item.put(Keys.GSI1PK, s(Keys.due(run.contactId(), config.shards())));
+            item.put(Keys.GSI1SK, s(Keys.dueSort(due, run.contactId(), run.campaign(), run.occurrence())));
+        } else {
+            item.put(Keys.EXPIRES_AT, n(EventItems.expiry(due, config.retention())));
+        }
+        return item;
+    }
+
+    private static AttributeValue claimValue(Run.Claim c) {
+        return m(Map.of("token", s(c.token()), "at", s(c.at().toString()), "step", s(c.step())));
+    }
+
+    private static AttributeValue history(List<DecisionLine> lines) {
+        List<Object> out = new ArrayList<>();
+        for (DecisionLine l : lines) {
+            out.add(l.toMap());
+        }
+        return AttributeValues.of(out);
+    }
+
+    /** An update of a stored run: the changes {@code next} makes, the history it adds, its version moved on. */
+    private final class RunUpdate {
+        final Map<String, String> names = new HashMap<>();
+        final Map<String, AttributeValue> values = new HashMap<>();
+        final List<String> sets = new ArrayList<>();
+        final List<String> removes = new ArrayList<>();
+        final List<String> conditions = new ArrayList<>();
+        final Run run;
+
+        RunUpdate(Run run) {
+            this.run = run;
+            names.put("#v", "version");
+            values.put(":one", n(1));
+            sets.add("#v = #v + :one");
+        }
+
+        RunUpdate atVersion() {
+            values.put(":version", n(run.version()));
+            conditions.add("#v = :version");
+            return this;
+        }
+
+        RunUpdate unclaimed() {
+            names.put("#claim", "claim");
+            conditions.add("attribute_not_exists(#claim)");
+            return this;
+        }
+
+        RunUpdate claimedBy(Run.Claim c) {
+            names.put("#claim", "claim");
+            names.put("#token", "token");
+            values.put(":token", s(c.token()));
+            conditions.add("#claim.#token = :token");
+            removes.add("#claim");
+            return this;
+        }
+
+        RunUpdate claim(Run.Claim c) {
+            names.put("#claim", "claim");
+            values.put(":claim", claimValue(c));
+            sets.add("#claim = :claim");
+            return this;
+        }
+
+        RunUpdate refs(List<String> refs) {
+            if (!refs.isEmpty()) {
+                names.put("#refs", DynamoContactStore.REFS);
+                values.put(":refs", AttributeValues.of(refs));
+                values.put(":empty", EMPTY_LIST);
+                sets.add("#refs = list_append(if_not_exists(#refs, :empty), :refs)");
+            }
+            return this;
+        }
+
+        RunUpdate history(List<DecisionLine> lines) {
+            if (!lines.isEmpty()) {
+                names.put("#h", "history");
+                values.put(":h", DynamoDecisionStore.history(lines));
+                values.put(":empty", EMPTY_LIST);
+                sets.add("#h = list_append(if_not_exists(#h, :empty), :h)");
+            }
+            return this;
+        }
+
+        RunUpdate due(Instant at) {
+            names.put("#due", "dueAt");
+            names.put("#g1pk", Keys.GSI1PK);
+            names.put("#g1sk", Keys.GSI1SK);
+            names.put("#status", "status");
+            values.put(":due", s(at.toString()));
+            values.put(":g1pk", s(Keys.due(run.contactId(), config.shards())));
+            values.put(":g1sk", s(Keys.dueSort(at, run.contactId(), run.campaign(), run.occurrence())));
+            values.put(":statusDue", s("due"));
+            sets.add("#due = :due, #g1pk = :g1pk, #g1sk = :g1sk, #status = :statusDue");
+            return this;
+        }
+
+        RunUpdate next(Plan.Next next, Instant now) {
+            if (next instanceof Plan.Continue c) {
+                names.put("#step", "step");
+                values.put(":step", s(c.step()));
+                sets.add("#step = :step");
+                names.put("#data", "data");
+                int i = 0;
+                for (Map.Entry<String, String> e : c.data().entrySet()) {
+                    if (e.getValue() == null) {
+                        continue;
+                    }
+                    names.put("#d" + i, e.getKey());
+                    values.put(":d" + i, s(e.getValue()));
+                    sets.add("#data.#d" + i + " = :d" + i);
+                    i++;
+                }
+                due(c.dueAt());
+            } else if (next instanceof Plan.Wait w) {
+                names.put("#armed", "armed");
+                values.put(":armed", AttributeValue.builder().bool(w.armed()).build());
+                sets.add("#armed = :armed");
+                due(w.dueAt());
+            } else if (next instanceof Plan.Finish f) {
+                finish(f.status(), now);
+            }
+            return this;
+        }
+
+        RunUpdate finish(String status, Instant now) {
+            names.put("#status", "status");
+            names.put("#g1pk", Keys.GSI1PK);
+            names.put("#g1sk", Keys.GSI1SK);
+            names.put("#exp", Keys.EXPIRES_AT);
+            values.put(":status", s(status));
+            values.put(":exp", n(EventItems.expiry(now, config.retention())));
+            sets.add("#status = :status, #exp = :exp");
+            removes.add("#g1pk");
+            removes.add("#g1sk");
+            return this;
+        }
+
+        Update build() {
+            String expr = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+            Update.Builder b = Update.builder().tableName(config.table()).key(runKey(run))
+                    .updateExpression(expr).expressionAttributeNames(names).expressionAttributeValues(values);
+            if (!conditions.isEmpty()) {
+                b.conditionExpression(String.join(" AND ", conditions));
+            }
+            return b.build();
+        }
+    }
+
+    @Override
+    public Optional<SendView> view(String contactId, Instant since, int newest) {
+        return contacts.sendView(contactId, since, newest);
+    }
+
+    @Override
+    public boolean claim(Run run, Run.Claim claim, long sendSequence, List<LinkItem> links) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        List<String> refs = new ArrayList<>();
+        for (LinkItem l : links) {
+            refs.add(Keys.code(l.kind(), l.code()));
+        }
+        if (run.isNew()) {
+            writes.add(put(newRun(run, new Plan.Wait(run.dueAt(), run.armed()), claim, refs, List.of()), "attribute_not_exists(PK)"));
+        } else {
+            writes.add(TransactWriteItem.builder().update(new RunUpdate(run).atVersion().unclaimed().claim(claim).refs(refs).build()).build());
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":next", n(sendSequence + 1));
+        String condition = "attribute_exists(PK) AND ";
+        if (sendSequence == 0) {
+            condition += "(attribute_not_exists(#seq) OR #seq = :seen)";
+        } else {
+            condition += "#seq = :seen";
+        }
+        values.put(":seen", n(sendSequence));
+        writes.add(TransactWriteItem.builder().update(Update.builder()
+                .tableName(config.table())
+                .key(key(Keys.contact(run.contactId()), Keys.PROFILE))
+                .updateExpression("SET #seq = :next")
+                .conditionExpression(condition)
+                .expressionAttributeNames(Map.of("#seq", "sendSeq"))
+                .expressionAttributeValues(values)
+                .build()).build());
+        for (LinkItem l : links) {
+            writes.add(put(codeItem(l, claim.at()), "attribute_not_exists(PK)"));
+        }
+        try {
+            db.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            for (int i = 0; i < writes.size(); i++) {
+                if (Transactions.conditionFailed(e, i)) {
+                    return false;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, AttributeValue> codeItem(LinkItem l, Instant at) {
+        Map<String, AttributeValue> item = key(Keys.code(l.kind(), l.code()), Keys.LOOKUP);
+        item.put(Keys.TYPE, s(l.kind()));
+        item.put("contactId", s(l.contactId()));
+        item.put("campaign", s(l.campaign()));
+        item.put("step", s(l.step()));
+        if (l.url() != null) {
+            item.put("url", s(l.url()));
+        }
+        if (l.subject() != null) {
+            item.put("subject", s(l.subject()));
+        }
+        if (l.html() != null) {
+            item.put("html", s(l.html()));
+        }
+        item.put(Keys.EXPIRES_AT, n(EventItems.expiry(at, config.retention())));
+        return item;
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        Put.Builder p = Put.builder().tableName(config.table()).item(item);
+        if (condition != null) {
+            p.conditionExpression(condition);
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private TransactWriteItem counters(String campaign, String contactId, List<String> counters) {
+        return TransactWriteItem.builder().update(RunItems.count(campaign, contactId, counters, config)).build();
+    }
+
+    @Override
+    public void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next,
+                           List<DecisionLine> lines, List<String> counters) {
+        Map<String, AttributeValue> event = EventItems.toItem(sent, config.retention());
+        event.put(DynamoContactStore.REFS, AttributeValues.of(List.of(Keys.message(lookup.messageId()))));
+        record(run, claim, event, RunItems.messageLookup(lookup, sent.at(), config), next, lines, counters, sent.at());
+    }
+
+    @Override
+    public void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next,
+                              List<DecisionLine> lines, List<String> counters) {
+        record(run, claim, EventItems.toItem(failure, config.retention()), null, next, lines, counters, failure.at());
+    }
+
+    private void record(Run run, Run.Claim claim, Map<String, AttributeValue> event, Map<String, AttributeValue> lookup,
+                        Plan.Next next, List<DecisionLine> lines, List<String> counters, Instant now) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(put(event, null));
+        if (lookup != null) {
+            writes.add(put(lookup, null));
+        }
+        int runAt = writes.size();
+        writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(claim).next(next, now).history(lines).build()).build());
+        if (!counters.isEmpty()) {
+            writes.add(counters(run.campaign(), run.contactId(), counters));
+        }
+        try {
+            db.transactWriteItems(r -> r.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            if (!Transactions.conditionFailed(e, runAt)) {
+                throw e;
+            }
+            // The claim was taken from this send (marked unknown after a long stall): the message went, so
+            // its record lands all the same; the run stays as the other writer left it.
+            writes.remove(runAt);
+            db.transactWriteItems(r -> r.transactItems(writes));
+        }
+    }
+
+    @Override
+    public void release(Run run, Run.Claim claim, Instant dueAt) {
+        try {
+            db.updateItem(RunItemsRequests.toRequest(new RunUpdate(run).claimedBy(claim).due(dueAt).build()));
+        } catch (ConditionalCheckFailedException e) {
+            // someone else already moved it on
+        }
+    }
+
+    @Override
+    public boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (next instanceof Plan.Drop) {
+            if (run.isNew()) {
+                return true;
+            }
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(config.table()).key(runKey(run))
+                    .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
+                    .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
+                    .expressionAttributeValues(Map.of(":version", n(run.version()))).build()).build());
+        } else if (run.isNew()) {
+            writes.add(put(newRun(run, next, null, List.of(), lines), "attribute_not_exists(PK)"));
+        } else {
+            writes.add(TransactWriteItem.builder().update(new RunUpdate(run).atVersion().unclaimed().next(next, run.dueAt())
+                    .history(lines).build()).build());
+        }
+        if (!counters.isEmpty()) {
+            writes.add(counters(run.campaign(), run.contactId(), counters));
+        }
+        try {
+            db.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean markUnknown(Run run, List<String> counters) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(run.claim()).finish("unknown", run.claim().at()).build()).build());
+        writes.add(counters(run.campaign(), run.contactId(), counters));
+        try {
+            db.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean schedule(Run run) {
+        try {
+            db.putItem(r -> r.tableName(config.table()).item(newRun(run, new Plan.Wait(run.dueAt(), run.armed()), null, List.of(), List.of()))
+                    .conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // --- launches ------------------------------------------------------------------------------
+
+    static Launch launchOf(Map<String, AttributeValue> item) {
+        List<String> audience = null;
+        AttributeValue a = item.get("audience");
+        if (a != null && a.hasL()) {
+            audience = new ArrayList<>();
+            for (AttributeValue v : a.l()) {
+                audience.add(v.s());
+            }
+        }
+        String local = string(item, "localAt");
+        return new Launch(string(item, "campaign"), string(item, "launchId"), Instant.parse(string(item, "at")),
+                local == null ? null : LocalDateTime.parse(local), string(item, "zone"), audience,
+                string(item, "cursor"), Long.parseLong(item.get("version").n()));
+    }
+
+    @Override
+    public Launch createLaunch(Launch l, Instant now) {
+        Map<String, AttributeValue> item = key(Keys.campaign(l.campaign()), Keys.launch(l.launchId()));
+        item.put(Keys.TYPE, s("launch"));
+        item.put("campaign", s(l.campaign()));
+        item.put("launchId", s(l.launchId()));
+        item.put("at", s(l.at().toString()));
+        if (l.localAt() != null) {
+            item.put("localAt", s(l.localAt().toString()));
+        }
+        if (l.zone() != null) {
+            item.put("zone", s(l.zone()));
+        }
+        if (l.audience() != null) {
+            item.put("audience", AttributeValues.of(l.audience()));
+        }
+        item.put("version", n(0));
+        item.put("status", s("due"));
+        item.put("createdAt", s(now.toString()));
+        item.put(Keys.GSI1PK, s(Keys.due(l.campaign(), config.shards())));
+        item.put(Keys.GSI1SK, s(Keys.dueSort(l.at(), "launch", l.campaign(), l.launchId())));
+        try {
+            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
+            return new Launch(l.campaign(), l.launchId(), l.at(), l.localAt(), l.zone(), l.audience(), null, 0);
+        } catch (ConditionalCheckFailedException e) {
+            return launch(l.campaign(), l.launchId()).orElseThrow();
+        }
+    }
+
+    @Override
+    public Optional<Launch> launch(String campaign, String launchId) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table())
+                .key(key(Keys.campaign(campaign), Keys.launch(launchId))).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || !"due".equals(string(item, "status"))) {
+            return Optional.empty();
+        }
+        return Optional.of(launchOf(item));
+    }
+
+    @Override
+    public AudiencePage audience(Launch launch, int limit) {
+        if (!launch.everyone()) {
+            int from = launch.cursor() == null ? 0 : Integer.parseInt(launch.cursor());
+            int to = Math.min(launch.audience().size(), from + limit);
+            return new AudiencePage(launch.audience().subList(from, to), to < launch.audience().size() ? Integer.toString(to) : null);
+        }
+        // Every contact: the audience shards of GSI1, one after the other. The cursor is shard:lastKey.
+        int shard = 0;
+        Map<String, AttributeValue> start = null;
+        if (launch.cursor() != null) {
+            int colon = launch.cursor().indexOf(':');
+            shard = Integer.parseInt(launch.cursor().substring(0, colon));
+            String rest = launch.cursor().substring(colon + 1);
+            start = rest.isEmpty() ? null : decodeKey(rest);
+        }
+        List<String> ids = new ArrayList<>();
+        while (shard < config.shards() && ids.size() < limit) {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
+                    .keyConditionExpression("GSI1PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s("AUD#" + shard)))
+                    .limit(limit - ids.size());
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            QueryResponse r = db.query(q.build());
+            r.items().forEach(i -> ids.add(string(i, Keys.GSI1SK)));
+            if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
+                start = r.lastEvaluatedKey();
+                return new AudiencePage(ids, shard + ":" + encodeKey(start));
+            }
+            shard++;
+            start = null;
+        }
+        return new AudiencePage(ids, shard < config.shards() ? shard + ":" : null);
+    }
+
+    @Override
+    public boolean advance(Launch launch, String next) {
+        Map<String, String> names = new HashMap<>(Map.of("#v", "version"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
+        String expr;
+        if (next == null) {
+            names.put("#status", "status");
+            names.put("#g1pk", Keys.GSI1PK);
+            names.put("#g1sk", Keys.GSI1SK);
+            values.put(":done", s("done"));
+            expr = "SET #v = #v + :one, #status = :done REMOVE #g1pk, #g1sk";
+        } else {
+            names.put("#cursor", "cursor");
+            values.put(":cursor", s(next));
+            expr = "SET #v = #v + :one, #cursor = :cursor";
+        }
+        String condition = "attribute_exists(PK)";
+        if (launch.version() >= 0) {
+            values.put(":version", n(launch.version()));
+            condition += " AND #v = :version";
+        }
+        String c = condition;
+        String e = expr;
+        try {
+            db.updateItem(r -> r.tableName(config.table()).key(key(Keys.campaign(launch.campaign()), Keys.launch(launch.launchId())))
+                    .updateExpression(e).conditionExpression(c).expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException ex) {
+            return false;
+        }
+    }
+
+    // --- definitions ---------------------------------------------------------------------------
+
+    @Override
+    public void putTemplate(MessageTemplate t) {
+        Map<String, AttributeValue> item = key(Keys.template(t.id()), Keys.DEF);
+        item.put(Keys.TYPE, s("template"));
+        item.put("definition", AttributeValues.of(t.toMap()));
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    @Override
+    public Optional<MessageTemplate> template(String id) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.template(id), Keys.DEF))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(MessageTemplate.from(id, AttributeValues.toJava(item.get("definition").m())));
+    }
+
+    @Override
+    public void putCampaign(Campaign c) {
+        Map<String, AttributeValue> item = key(Keys.campaign(c.id()), Keys.DEF);
+        item.put(Keys.TYPE, s("campaign"));
+        item.put("definition", AttributeValues.of(c.toMap()));
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    @Override
+    public Optional<Campaign> campaign(String id, ContactPolicy policy, int linkLength) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.campaign(id), Keys.DEF))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, MessageTemplate> cache = new HashMap<>();
+        return Optional.of(Campaign.from(id, AttributeValues.toJava(item.get("definition").m()),
+                t -> cache.computeIfAbsent(t, k -> template(k).orElse(null)), policy, linkLength));
+    }
+
+    @Override
+    public ContactPolicy policy() {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.config(), "POLICY"))).item();
+        if (item == null || item.isEmpty()) {
+            return ContactPolicy.DEFAULT;
+        }
+        return ContactPolicy.from(AttributeValues.toJava(item.get("definition").m()));
+    }
+
+    @Override
+    public void putPolicy(ContactPolicy policy) {
+        Map<String, AttributeValue> item = key(Keys.config(), "POLICY");
+        item.put(Keys.TYPE, s("policy"));
+        item.put("definition", AttributeValues.of(policy.toMap()));
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    @Override
+    public Map<String, Long> stats(String campaign) {
+        Map<String, Long> out = new TreeMap<>();
+        QueryResponse r = db.query(q -> q.tableName(config.table())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :stats)")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":stats", s("STATS#"))));
+        for (Map<String, AttributeValue> item : r.items()) {
+            item.forEach((k, v) -> {
+                if (v.n() != null) {
+                    out.merge(k, Long.parseLong(v.n()), Long::sum);
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Target> target(String kind, String code) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.code(kind, code), Keys.LOOKUP))).item();
+        if (item == null || item.isEmpty() || !kind.equals(string(item, Keys.TYPE))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(kind, code, string(item, "contactId"), string(item, "campaign"), string(item, "step"),
+                string(item, "url"), string(item, "subject"), string(item, "html")));
+    }
+
+    /** For tests: the stored view of a contact's profile, timeline and runs. */
+    ContactStore contacts() {
+        return contacts;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tandem.decider;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.tandem.app.Sweep;
+import dev.tandem.aws.Env;
+import dev.tandem.aws.Json;
+import dev.tandem.aws.Log;
+import dev.tandem.aws.sns.SnsSmsSender;
+import dev.tandem.aws.store.Clients;
+import dev.tandem.aws.store.DynamoDecisionStore;
+import dev.tandem.aws.store.StoreConfig;
+import dev.tandem.decide.DecisionLine;
+import dev.tandem.decide.LinkMaker;
+import dev.tandem.validation.InvalidInputException;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code DeciderFunction}: invoked by EventBridge Scheduler, every minute by the recurring schedule
+ * ({@code {"source":"schedule"}}) and at a launch's time by its one-time schedule
+ * ({@code {"launch":{"campaign":..., "launchId":...}}}). Sweeps what is due and stops cleanly before its
+ * timeout. Answers with the counts and, up to {@code DECISION_ECHO}, the decision lines.
+ */
+public final class DeciderHandler implements RequestStreamHandler {
+    /** Stop this long before the Lambda timeout, leaving the rest to the next run. */
+    static final long MARGIN_MILLIS = 10_000;
+
+    private final Sweep sweep;
+    private final Clock clock;
+
+    public DeciderHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
+    public DeciderHandler(Env env, Clock clock) {
+        this(new Sweep(
+                new DynamoDecisionStore(Clients.dynamo(), StoreConfig.from(env)),
+                new SesEmailSender(SesEmailSender.client(), env.require("SENDER_EMAIL"), env.optional("CONFIGURATION_SET")),
+                new SnsSmsSender(SnsSmsSender.client(), env.optional("SMS_ORIGINATION_NUMBER"), env.optional("SMS_SENDER_ID")),
+                new RatePacer(env.requireDouble("SES_RATE_PER_SECOND"), env.requireDouble("SMS_RATE_PER_SECOND"), 200),
+                LinkMaker::randomCode,
+                () -> UUID.randomUUID().toString(),
+                new Sweep.Settings(env.require("PUBLIC_BASE_URL"), Duration.parse(env.require("CLAIM_LEASE")),
+                        200, 50, 2, env.requireInt("DECISION_ECHO"))), clock);
+    }
+
+    public DeciderHandler(Sweep sweep, Clock clock) {
+        this.sweep = Objects.requireNonNull(sweep, "sweep");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Map<String, Object> event;
+        try {
+            event = Json.object(Json.read(input), "");
+        } catch (InvalidInputException e) {
+            Json.write(output, Map.of("error", e.getMessage(), "field", e.field()));
+            return;
+        }
+        Instant now = clock.instant();
+        BooleanSupplier timeLeft = context == null ? () -> true
+                : () -> context.getRemainingTimeInMillis() > MARGIN_MILLIS;
+        Sweep.Result result;
+        if (event.get("launch") instanceof Map<?, ?> launch
+                && launch.get("campaign") instanceof String campaign && launch.get("launchId") instanceof String launchId) {
+            result = sweep.launch(campaign, launchId, now, timeLeft);
+        } else {
+            result = sweep.run(now, timeLeft);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("at", now.toString());
+        summary.put("finished", result.finished());
+        summary.put("counts", result.counts());
+        Log.info(context, "sweep", summary);
+        List<Map<String, Object>> lines = result.lines().stream().map(DecisionLine::toMap).toList();
+        Map<String, Object> response = new LinkedHashMap<>(summary);
+        response.put("decisions", lines);
+        Json.write(output, response);
+    }
+}

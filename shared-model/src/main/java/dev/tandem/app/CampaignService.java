@@ -1,0 +1,187 @@
+package dev.tandem.app;
+
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.MessageTemplate;
+import dev.tandem.contact.Channel;
+import dev.tandem.contact.Consent;
+import dev.tandem.decide.DecisionLine;
+import dev.tandem.decide.Launch;
+import dev.tandem.decide.LinkMaker;
+import dev.tandem.ingest.EventIds;
+import dev.tandem.ingest.Engagement;
+import dev.tandem.ingest.ProfileChange;
+import dev.tandem.port.CampaignStore;
+import dev.tandem.port.DecisionStore;
+import dev.tandem.port.EngagementStore;
+import dev.tandem.port.Schedules;
+import dev.tandem.timeline.EventType;
+import dev.tandem.timeline.TimelineEvent;
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.NotFoundException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The campaign routes' use cases: definitions, launch, preview, stats, and the codes messages carry. */
+public final class CampaignService {
+    public static final int MAX_PREVIEW = 100;
+    /** A launch this close to now goes to the next recurring sweep rather than a schedule of its own. */
+    static final Duration SCHEDULE_AFTER = Duration.ofMinutes(1);
+
+    private final CampaignStore campaigns;
+    private final DecisionStore decisions;
+    private final EngagementStore engagements;
+    private final Schedules schedules;
+    private final Sweep preview;
+
+    public CampaignService(CampaignStore campaigns, DecisionStore decisions, EngagementStore engagements,
+                           Schedules schedules, Sweep preview) {
+        this.campaigns = Objects.requireNonNull(campaigns, "campaigns");
+        this.decisions = Objects.requireNonNull(decisions, "decisions");
+        this.engagements = Objects.requireNonNull(engagements, "engagements");
+        this.schedules = Objects.requireNonNull(schedules, "schedules");
+        this.preview = Objects.requireNonNull(preview, "preview");
+    }
+
+    public MessageTemplate putTemplate(String id, Object body) {
+        MessageTemplate t = MessageTemplate.from(id, body);
+        campaigns.putTemplate(t);
+        return t;
+    }
+
+    public MessageTemplate template(String id) {
+        Checks.id("id", id);
+        return campaigns.template(id).orElseThrow(() -> new NotFoundException("id", "no template " + id));
+    }
+
+    public Campaign putCampaign(String id, Object body, String publicBaseUrl) {
+        Campaign c = Campaign.from(id, body, t -> campaigns.template(t).orElse(null), campaigns.policy(),
+                LinkMaker.lengthFor(publicBaseUrl));
+        campaigns.putCampaign(c);
+        return c;
+    }
+
+    public Campaign campaign(String id, String publicBaseUrl) {
+        Checks.id("id", id);
+        return campaigns.campaign(id, campaigns.policy(), LinkMaker.lengthFor(publicBaseUrl))
+                .orElseThrow(() -> new NotFoundException("id", "no campaign " + id));
+    }
+
+    public ContactPolicy putPolicy(Object body) {
+        ContactPolicy p = ContactPolicy.from(body);
+        campaigns.putPolicy(p);
+        return p;
+    }
+
+    public ContactPolicy policy() {
+        return campaigns.policy();
+    }
+
+    /** Stores a launch; a launch later than a minute from now also gets its own one-time schedule. */
+    public record Launched(Launch launch, String schedule) {
+    }
+
+    public Launched launch(String campaignId, Object body, String newId, Instant now, String publicBaseUrl) {
+        campaign(campaignId, publicBaseUrl);
+        Launch l = campaigns.createLaunch(Launch.from(campaignId, body, newId, now), now);
+        String schedule = l.at().isAfter(now.plus(SCHEDULE_AFTER)) ? schedules.launchAt(l) : null;
+        return new Launched(l, schedule);
+    }
+
+    public List<DecisionLine> preview(String campaignId, Object body, Instant now, String publicBaseUrl) {
+        Campaign c = campaign(campaignId, publicBaseUrl);
+        Launch l = Launch.from(campaignId, body == null ? Map.of() : body, "preview", now);
+        List<String> ids = l.everyone() ? decisions.audience(l, MAX_PREVIEW).contactIds()
+                : l.audience().subList(0, Math.min(MAX_PREVIEW, l.audience().size()));
+        return preview.preview(c, ids, l.at());
+    }
+
+    /** Per channel: sent, delivered, opens, clicks, replies, failures; deferred and skipped by reason; and conversions. */
+    public Map<String, Object> stats(String campaignId, String publicBaseUrl) {
+        campaign(campaignId, publicBaseUrl);
+        Map<String, Long> raw = campaigns.stats(campaignId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Channel ch : Channel.values()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            String p = ch.wire() + ".";
+            c.put("sent", raw.getOrDefault(p + "sent", 0L));
+            c.put("delivered", raw.getOrDefault(p + "delivered", 0L));
+            if (ch == Channel.EMAIL) {
+                c.put("opens", Map.of("human", raw.getOrDefault("email.open.human", 0L), "machine", raw.getOrDefault("email.open.machine", 0L)));
+                c.put("clicks", raw.getOrDefault("email.click", 0L));
+                c.put("bounces", raw.getOrDefault("email.bounce", 0L));
+                c.put("complaints", raw.getOrDefault("email.complaint", 0L));
+                c.put("unsubscribes", raw.getOrDefault("email.unsubscribe", 0L));
+            } else {
+                c.put("clicks", raw.getOrDefault("sms.click", 0L));
+                c.put("replies", raw.getOrDefault("sms.reply", 0L));
+                c.put("failed", raw.getOrDefault("sms.failed", 0L));
+            }
+            c.put("deferred", byReason(raw, p + "deferred."));
+            c.put("skipped", byReason(raw, p + "skipped."));
+            c.put("unknown", raw.getOrDefault(p + "unknown", 0L));
+            c.put("providerFailures", raw.getOrDefault(p + "failed", 0L));
+            out.put(ch.wire(), c);
+        }
+        out.put("conversions", raw.getOrDefault("conversion", 0L));
+        return out;
+    }
+
+    private static Map<String, Long> byReason(Map<String, Long> raw, String prefix) {
+        Map<String, Long> out = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    // --- codes ---------------------------------------------------------------------------------
+
+    /** {@code GET /l/{code}}: records the click and answers the URL stored when the link was made. */
+    public String click(String code, String requestId, Instant now) {
+        CampaignStore.Target t = target("link", code);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("link", t.url());
+        data.put("code", code);
+        engagements.record(Engagement.of(new TimelineEvent(EventIds.of("sms-click", code, requestId), t.contactId(),
+                EventType.SMS_CLICK.wire(), now, t.campaign(), t.step(), null, data)));
+        return t.url();
+    }
+
+    /** {@code GET /v/{code}}: the email as it went out. */
+    public CampaignStore.Target view(String code) {
+        return target("view", code);
+    }
+
+    /** The unsubscribe a code stands for; 404 when it stands for none. */
+    public CampaignStore.Target unsubscribeTarget(String code) {
+        return target("unsubscribe", code);
+    }
+
+    /** {@code POST /u/{code}}: one-click unsubscribe (RFC 8058), once, however often it is posted. */
+    public void unsubscribe(String code, Instant now) {
+        CampaignStore.Target t = target("unsubscribe", code);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("source", "one-click");
+        engagements.record(new Engagement(new TimelineEvent(EventIds.of("unsubscribe", code), t.contactId(),
+                EventType.EMAIL_UNSUBSCRIBE.wire(), now, t.campaign(), t.step(), null, data),
+                new ProfileChange(Channel.EMAIL, null, Consent.unsubscribed("one-click", now)), List.of(), null, false, false));
+    }
+
+    private CampaignStore.Target target(String kind, String code) {
+        if (code == null || !code.matches("[A-Za-z0-9_-]{16,64}")) {
+            throw new NotFoundException("code", "no such " + kind);
+        }
+        Optional<CampaignStore.Target> t = campaigns.target(kind, code);
+        return t.orElseThrow(() -> new NotFoundException("code", "no such " + kind));
+    }
+}

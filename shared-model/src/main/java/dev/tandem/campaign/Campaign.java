@@ -1,0 +1,262 @@
+package dev.tandem.campaign;
+
+import dev.tandem.contact.Channel;
+import dev.tandem.render.SmsBudget;
+import dev.tandem.timeline.EventType;
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.InvalidInputException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A campaign: its topic, its playbook with its parameters, optional triggers, and what ends a contact's
+ * run of it ({@code exitOn}, default {@code ["conversion"]}).
+ */
+public record Campaign(
+        String id,
+        String topic,
+        Playbook playbook,
+        String emailTemplate,
+        String smsTemplate,
+        Duration followUpAfter,
+        Duration detailAfter,
+        boolean urgent,
+        ClickNoConversion clickNoConversion,
+        SmsReply smsReply,
+        List<String> exitOn,
+        String link,
+        boolean transactional) {
+
+    public static final Duration DEFAULT_FOLLOW_UP = Duration.ofHours(24);
+    public static final Duration DEFAULT_DETAIL = Duration.ofHours(1);
+    public static final Duration DEFAULT_CLICK_AFTER = Duration.ofDays(1);
+    private static final Set<String> FIELDS = Set.of("topic", "playbook", "email", "sms", "followUpAfter", "detailAfter",
+            "urgent", "triggers", "exitOn", "link", "transactional");
+
+    public Campaign {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(playbook, "playbook");
+        exitOn = exitOn == null ? List.of(EventType.CONVERSION.wire()) : List.copyOf(exitOn);
+    }
+
+    /** The SMS nudge after a click with no conversion. */
+    public record ClickNoConversion(String smsTemplate, Duration after) {
+    }
+
+    /** The email answer to an SMS reply. */
+    public record SmsReply(String emailTemplate) {
+    }
+
+    /** The template a step sends, by step name. */
+    public String templateFor(String step, Channel channel) {
+        return switch (step) {
+            case Steps.CLICK_NO_CONVERSION -> clickNoConversion == null ? null : clickNoConversion.smsTemplate();
+            case Steps.SMS_REPLY -> smsReply == null ? null : smsReply.emailTemplate();
+            default -> channel == Channel.EMAIL ? emailTemplate : smsTemplate;
+        };
+    }
+
+    /**
+     * Reads and checks a campaign definition against the templates it names and the contact policy: every
+     * template must exist and be of the right channel, and every SMS must fit {@code maxSmsSegments}.
+     */
+    public static Campaign from(String id, Object raw, Function<String, MessageTemplate> templates,
+                                ContactPolicy policy, int linkLength) {
+        Checks.id("id", id);
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new InvalidInputException("", "a campaign must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!FIELDS.contains(String.valueOf(k))) {
+                throw new InvalidInputException(String.valueOf(k), "unknown campaign field " + k);
+            }
+        }
+        String topic = Checks.maxLength("topic", string(m, "topic"), 200);
+        Playbook playbook = Playbook.parse("playbook", m.get("playbook"));
+        String email = string(m, "email");
+        String sms = string(m, "sms");
+        switch (playbook) {
+            case EMAIL_FIRST, SMS_FIRST -> {
+                Checks.required("email", email);
+                Checks.required("sms", sms);
+            }
+            case BEST_CHANNEL -> {
+                if (email == null && sms == null) {
+                    throw new InvalidInputException("email", "a best-channel campaign needs an email template, an sms template or both");
+                }
+            }
+            default -> {
+            }
+        }
+        MessageTemplate emailT = email == null ? null : template("email", email, Channel.EMAIL, templates);
+        MessageTemplate smsT = sms == null ? null : template("sms", sms, Channel.SMS, templates);
+        Duration followUp = duration(m, "followUpAfter", DEFAULT_FOLLOW_UP);
+        Duration detail = duration(m, "detailAfter", DEFAULT_DETAIL);
+        if (playbook != Playbook.EMAIL_FIRST && m.containsKey("followUpAfter")) {
+            throw new InvalidInputException("followUpAfter", "followUpAfter belongs to the email-first playbook");
+        }
+        if (playbook != Playbook.SMS_FIRST && m.containsKey("detailAfter")) {
+            throw new InvalidInputException("detailAfter", "detailAfter belongs to the sms-first playbook");
+        }
+        Object urgentRaw = m.get("urgent");
+        if (urgentRaw != null && !(urgentRaw instanceof Boolean)) {
+            throw new InvalidInputException("urgent", "urgent must be true or false");
+        }
+        if (playbook != Playbook.BEST_CHANNEL && urgentRaw != null) {
+            throw new InvalidInputException("urgent", "urgent belongs to the best-channel playbook");
+        }
+        ClickNoConversion click = null;
+        SmsReply reply = null;
+        MessageTemplate clickT = null;
+        Object triggers = m.get("triggers");
+        if (triggers != null) {
+            if (!(triggers instanceof Map<?, ?> t)) {
+                throw new InvalidInputException("triggers", "triggers must be an object");
+            }
+            for (Object k : t.keySet()) {
+                if (!Set.of("clickNoConversion", "smsReply").contains(String.valueOf(k))) {
+                    throw new InvalidInputException("triggers." + k, "unknown trigger " + k + "; use clickNoConversion or smsReply");
+                }
+            }
+            if (t.get("clickNoConversion") != null) {
+                Map<?, ?> c = object(t.get("clickNoConversion"), "triggers.clickNoConversion");
+                String tid = Checks.required("triggers.clickNoConversion.sms", string(c, "sms", "triggers.clickNoConversion.sms"));
+                clickT = template("triggers.clickNoConversion.sms", tid, Channel.SMS, templates);
+                Object after = c.get("after");
+                click = new ClickNoConversion(tid, after == null ? DEFAULT_CLICK_AFTER
+                        : Checks.duration("triggers.clickNoConversion.after", String.valueOf(after)));
+            }
+            if (t.get("smsReply") != null) {
+                Map<?, ?> r = object(t.get("smsReply"), "triggers.smsReply");
+                String tid = Checks.required("triggers.smsReply.email", string(r, "email", "triggers.smsReply.email"));
+                template("triggers.smsReply.email", tid, Channel.EMAIL, templates);
+                reply = new SmsReply(tid);
+            }
+        }
+        List<String> exitOn = null;
+        Object exit = m.get("exitOn");
+        if (exit != null) {
+            if (!(exit instanceof List<?> l)) {
+                throw new InvalidInputException("exitOn", "exitOn must be an array of event types");
+            }
+            exitOn = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                Object v = l.get(i);
+                if (!(v instanceof String s) || EventType.of(s).isEmpty()) {
+                    throw new InvalidInputException("exitOn[" + i + "]", "exitOn[" + i + "] is not an event type: " + v);
+                }
+                exitOn.add(s);
+            }
+        }
+        String link = string(m, "link");
+        if (link != null) {
+            try {
+                URI u = URI.create(link);
+                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("link", "link must be an http or https URL");
+            }
+        }
+        Object tr = m.get("transactional");
+        if (tr != null && !(tr instanceof Boolean)) {
+            throw new InvalidInputException("transactional", "transactional must be true or false");
+        }
+        Campaign c = new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
+                click, reply, exitOn, link, Boolean.TRUE.equals(tr));
+        // Every SMS this campaign can send must fit the policy, whatever the contact's values (up to their budgets).
+        if (smsT != null) {
+            SmsBudget.check("sms", smsT, c, emailT, policy, linkLength);
+        }
+        if (clickT != null) {
+            SmsBudget.check("triggers.clickNoConversion.sms", clickT, c, emailT, policy, linkLength);
+        }
+        return c;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (topic != null) {
+            m.put("topic", topic);
+        }
+        m.put("playbook", playbook.wire());
+        if (emailTemplate != null) {
+            m.put("email", emailTemplate);
+        }
+        if (smsTemplate != null) {
+            m.put("sms", smsTemplate);
+        }
+        if (playbook == Playbook.EMAIL_FIRST) {
+            m.put("followUpAfter", followUpAfter.toString());
+        }
+        if (playbook == Playbook.SMS_FIRST) {
+            m.put("detailAfter", detailAfter.toString());
+        }
+        if (playbook == Playbook.BEST_CHANNEL) {
+            m.put("urgent", urgent);
+        }
+        Map<String, Object> triggers = new LinkedHashMap<>();
+        if (clickNoConversion != null) {
+            triggers.put("clickNoConversion", Map.of("sms", clickNoConversion.smsTemplate(), "after", clickNoConversion.after().toString()));
+        }
+        if (smsReply != null) {
+            triggers.put("smsReply", Map.of("email", smsReply.emailTemplate()));
+        }
+        if (!triggers.isEmpty()) {
+            m.put("triggers", triggers);
+        }
+        m.put("exitOn", exitOn);
+        if (link != null) {
+            m.put("link", link);
+        }
+        if (transactional) {
+            m.put("transactional", true);
+        }
+        return m;
+    }
+
+    private static MessageTemplate template(String field, String id, Channel channel, Function<String, MessageTemplate> templates) {
+        MessageTemplate t = templates.apply(id);
+        if (t == null) {
+            throw new InvalidInputException(field, "unknown template " + id);
+        }
+        if (t.channel() != channel) {
+            throw new InvalidInputException(field, "template " + id + " is an " + t.channel().wire()
+                    + " template; " + field + " needs an " + channel.wire() + " template");
+        }
+        return t;
+    }
+
+    private static Duration duration(Map<?, ?> m, String key, Duration fallback) {
+        Object v = m.get(key);
+        return v == null ? fallback : Checks.duration(key, String.valueOf(v));
+    }
+
+    private static Map<?, ?> object(Object v, String field) {
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new InvalidInputException(field, field + " must be an object");
+        }
+        return m;
+    }
+
+    private static String string(Map<?, ?> m, String key) {
+        return string(m, key, key);
+    }
+
+    private static String string(Map<?, ?> m, String key, String field) {
+        Object v = m.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new InvalidInputException(field, field + " must be a string");
+        }
+        return (String) v;
+    }
+}

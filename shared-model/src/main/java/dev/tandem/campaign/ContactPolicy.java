@@ -1,0 +1,101 @@
+package dev.tandem.campaign;
+
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.InvalidInputException;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one budget across all campaigns and both channels (contract section 3): caps over rolling 24 hours
+ * and 7 days, a minimum gap between messages of different campaigns, quiet hours per channel in the
+ * contact's zone, and the largest SMS in segments.
+ */
+public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietHours smsQuietHours,
+                            QuietHours emailQuietHours, int maxSmsSegments) {
+
+    public static final ContactPolicy DEFAULT = new ContactPolicy(2, 5, Duration.ofHours(4),
+            new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), null, 2);
+
+    private static final Set<String> FIELDS = Set.of("maxPer24h", "maxPer7d", "minGap", "smsQuietHours",
+            "emailQuietHours", "maxSmsSegments");
+
+    public QuietHours quietHours(dev.tandem.contact.Channel channel) {
+        return channel == dev.tandem.contact.Channel.SMS ? smsQuietHours : emailQuietHours;
+    }
+
+    /** Reads a policy; what it leaves out keeps the default. */
+    public static ContactPolicy from(Object raw) {
+        if (raw == null) {
+            return DEFAULT;
+        }
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new InvalidInputException("policy", "policy must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!FIELDS.contains(String.valueOf(k))) {
+                throw new InvalidInputException("policy." + k, "unknown policy field " + k);
+            }
+        }
+        int per24h = count(m, "maxPer24h", DEFAULT.maxPer24h);
+        int per7d = count(m, "maxPer7d", DEFAULT.maxPer7d);
+        if (per24h < 1) {
+            throw new InvalidInputException("policy.maxPer24h", "policy.maxPer24h must be at least 1");
+        }
+        if (per7d < per24h) {
+            throw new InvalidInputException("policy.maxPer7d", "policy.maxPer7d must be at least policy.maxPer24h");
+        }
+        Duration gap = m.get("minGap") == null ? DEFAULT.minGap : Checks.duration("policy.minGap", string(m, "minGap"));
+        QuietHours sms = m.containsKey("smsQuietHours") ? quiet(m.get("smsQuietHours"), "policy.smsQuietHours") : DEFAULT.smsQuietHours;
+        QuietHours email = m.containsKey("emailQuietHours") ? quiet(m.get("emailQuietHours"), "policy.emailQuietHours") : null;
+        int segments = count(m, "maxSmsSegments", DEFAULT.maxSmsSegments);
+        if (segments < 1 || segments > 10) {
+            throw new InvalidInputException("policy.maxSmsSegments", "policy.maxSmsSegments must be between 1 and 10");
+        }
+        return new ContactPolicy(per24h, per7d, gap, sms, email, segments);
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("maxPer24h", maxPer24h);
+        m.put("maxPer7d", maxPer7d);
+        m.put("minGap", minGap.toString());
+        if (smsQuietHours != null) {
+            m.put("smsQuietHours", Map.of("from", smsQuietHours.from().toString(), "to", smsQuietHours.to().toString()));
+        }
+        if (emailQuietHours != null) {
+            m.put("emailQuietHours", Map.of("from", emailQuietHours.from().toString(), "to", emailQuietHours.to().toString()));
+        }
+        m.put("maxSmsSegments", maxSmsSegments);
+        return m;
+    }
+
+    private static QuietHours quiet(Object raw, String field) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof Map<?, ?> q)) {
+            throw new InvalidInputException(field, field + " must be an object such as {\"from\":\"21:00\",\"to\":\"08:00\"}");
+        }
+        return new QuietHours(Checks.localTime(field + ".from", string(q, "from")), Checks.localTime(field + ".to", string(q, "to")));
+    }
+
+    private static int count(Map<?, ?> m, String key, int fallback) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.intValue() < 0) {
+            throw new InvalidInputException("policy." + key, "policy." + key + " must be a whole number, 0 or more");
+        }
+        return n.intValue();
+    }
+
+    private static String string(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : String.valueOf(v);
+    }
+}

@@ -1,0 +1,374 @@
+package dev.tandem.decide;
+
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.Playbook;
+import dev.tandem.campaign.Steps;
+import dev.tandem.contact.Channel;
+import dev.tandem.contact.ChannelState;
+import dev.tandem.contact.Contact;
+import dev.tandem.contact.Reachability;
+import dev.tandem.decide.Plan.Continue;
+import dev.tandem.decide.Plan.Drop;
+import dev.tandem.decide.Plan.Finish;
+import dev.tandem.decide.Plan.Wait;
+import dev.tandem.render.MessageContext;
+import dev.tandem.render.Renderer;
+import dev.tandem.render.SmsBudget;
+import dev.tandem.timeline.EventType;
+import dev.tandem.timeline.Timeline;
+import dev.tandem.timeline.TimelineEvent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The engine. From a contact, its timeline, a campaign, the run and the contact policy at {@code now}, it
+ * decides what to send, on which channel, when, and why. It is pure: time is passed in, and it reads and
+ * writes nothing; what it decides is carried out by the sweep.
+ */
+public final class Decider {
+    public static final Duration HABIT_WINDOW = Duration.ofDays(90);
+    static final String DONE = "done";
+    static final String EXITED = "exited";
+
+    private final ContactPolicy policy;
+    private final Budget budget;
+
+    public Decider(ContactPolicy policy) {
+        this.policy = policy;
+        this.budget = new Budget(policy);
+    }
+
+    public ContactPolicy policy() {
+        return policy;
+    }
+
+    /** Everything one decision reads. */
+    public record Input(Contact contact, Timeline timeline, Campaign campaign, Run run,
+                        Function<String, Renderer.Compiled> templates, Links links) {
+    }
+
+    /** The first step of a playbook, where a launch starts a run. */
+    public static String firstStep(Campaign campaign) {
+        return switch (campaign.playbook()) {
+            case EMAIL_FIRST -> Steps.EMAIL;
+            case SMS_FIRST -> Steps.SMS;
+            case BEST_CHANNEL -> Steps.MESSAGE;
+        };
+    }
+
+    public Plan decide(Input in, Instant now) {
+        Run run = in.run();
+        Campaign campaign = in.campaign();
+        // Triggers are armed on their own timing before anything else is asked of them.
+        if (run.kind() == Run.Kind.TRIGGER) {
+            Optional<Plan> early = trigger(in, now);
+            if (early.isPresent()) {
+                return early.get();
+            }
+        }
+        Optional<TimelineEvent> exit = exitEvent(campaign, in.timeline(), run.startedAt());
+        if (exit.isPresent()) {
+            Channel ch = channelOf(campaign, run.step());
+            return new Plan(List.of(Decision.skip(run.step(), ch, Reason.forExit(exit.get().type()), null)), new Finish(EXITED));
+        }
+        List<Decision> before = new ArrayList<>();
+        String step = run.step();
+        // A step skipped because its channel is closed may hand over to the next one at once (sms-first).
+        for (int hop = 0; hop < 3; hop++) {
+            StepResult r = step(in, step, now);
+            before.addAll(r.decisions);
+            if (r.handOver == null) {
+                return new Plan(before, r.next);
+            }
+            step = r.handOver;
+        }
+        throw new IllegalStateException("a run handed over more than three times: " + run);
+    }
+
+    private record StepResult(List<Decision> decisions, Plan.Next next, String handOver) {
+        static StepResult of(Decision d, Plan.Next next) {
+            return new StepResult(List.of(d), next, null);
+        }
+    }
+
+    private Optional<Plan> trigger(Input in, Instant now) {
+        Campaign c = in.campaign();
+        Run run = in.run();
+        if (Steps.CLICK_NO_CONVERSION.equals(run.step())) {
+            if (c.clickNoConversion() == null) {
+                return Optional.of(new Plan(List.of(), new Drop("campaign " + c.id() + " has no clickNoConversion trigger")));
+            }
+            String email = run.get(Run.EMAIL_MESSAGE_ID);
+            boolean nudged = in.timeline().newest(e -> e.is(EventType.SMS_SENT) && Steps.CLICK_NO_CONVERSION.equals(e.step())
+                    && email != null && email.equals(e.data().get("forMessage"))).isPresent();
+            if (nudged) {
+                return Optional.of(new Plan(List.of(), new Drop("this email's click already got its SMS")));
+            }
+            Instant at = run.startedAt().plus(c.clickNoConversion().after());
+            if (!run.armed() && at.isAfter(now)) {
+                return Optional.of(new Plan(List.of(), new Wait(at, true)));
+            }
+        } else if (Steps.SMS_REPLY.equals(run.step()) && c.smsReply() == null) {
+            return Optional.of(new Plan(List.of(), new Drop("campaign " + c.id() + " has no smsReply trigger")));
+        }
+        return Optional.empty();
+    }
+
+    private StepResult step(Input in, String step, Instant now) {
+        Campaign c = in.campaign();
+        return switch (step) {
+            case Steps.EMAIL -> c.playbook() == Playbook.SMS_FIRST ? smsFirstDetail(in, now) : emailFirstEmail(in, now);
+            case Steps.SMS -> c.playbook() == Playbook.SMS_FIRST ? smsFirstAlert(in, now) : emailFirstFollowUp(in, now);
+            case Steps.MESSAGE -> bestChannel(in, now);
+            case Steps.CLICK_NO_CONVERSION -> clickNudge(in, now);
+            case Steps.SMS_REPLY -> replyAnswer(in, now);
+            default -> throw new IllegalStateException("unknown step " + step);
+        };
+    }
+
+    // --- email-first ---------------------------------------------------------------------------
+
+    private StepResult emailFirstEmail(Input in, Instant now) {
+        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
+        if (closed.isPresent()) {
+            return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, closed.get(), null), new Finish(DONE));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), in.campaign().id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.EMAIL, Channel.EMAIL, block.get(), null);
+        }
+        Email e = email(in, in.campaign().emailTemplate(), null);
+        return StepResult.of(Decision.send(Steps.EMAIL, Channel.EMAIL, in.campaign().emailTemplate(), e.content, null),
+                new Continue(Steps.SMS, now.plus(in.campaign().followUpAfter()), e.data));
+    }
+
+    private StepResult emailFirstFollowUp(Input in, Instant now) {
+        String messageId = in.run().get(Run.EMAIL_MESSAGE_ID);
+        if (messageId != null && !in.timeline().humanEngagementWith(messageId).isEmpty()) {
+            return StepResult.of(Decision.skip(Steps.SMS, Channel.SMS, Reason.ENGAGED, null), new Finish(DONE));
+        }
+        Optional<Reason> closed = closed(in.contact(), Channel.SMS);
+        if (closed.isPresent()) {
+            return StepResult.of(Decision.skip(Steps.SMS, Channel.SMS, closed.get(), null), new Finish(DONE));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), in.campaign().id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.SMS, Channel.SMS, block.get(), null);
+        }
+        String view = in.run().get(Run.VIEW_CODE);
+        String link = view == null ? null : in.links().shortLink(in.links().viewUrl(view));
+        String text = sms(in, in.campaign().smsTemplate(), in.run().get(Run.EMAIL_SUBJECT), link, null);
+        return StepResult.of(Decision.send(Steps.SMS, Channel.SMS, in.campaign().smsTemplate(), new Renderer.Rendered(null, text), null),
+                new Finish(DONE));
+    }
+
+    // --- sms-first -----------------------------------------------------------------------------
+
+    private StepResult smsFirstAlert(Input in, Instant now) {
+        Optional<Reason> closed = closed(in.contact(), Channel.SMS);
+        if (closed.isPresent()) {
+            // A contact that can't get SMS gets the email at launch instead.
+            return new StepResult(List.of(Decision.skip(Steps.SMS, Channel.SMS, closed.get(), null)), null, Steps.EMAIL);
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), in.campaign().id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.SMS, Channel.SMS, block.get(), null);
+        }
+        String link = in.campaign().link() == null ? null : in.links().shortLink(in.campaign().link());
+        String text = sms(in, in.campaign().smsTemplate(), null, link, null);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Run.SMS_SENT_AT, now.toString());
+        return StepResult.of(Decision.send(Steps.SMS, Channel.SMS, in.campaign().smsTemplate(), new Renderer.Rendered(null, text), null),
+                new Continue(Steps.EMAIL, now.plus(in.campaign().detailAfter()), data));
+    }
+
+    private StepResult smsFirstDetail(Input in, Instant now) {
+        String smsAt = in.run().get(Run.SMS_SENT_AT);
+        if (smsAt != null) {
+            Instant since = Instant.parse(smsAt);
+            if (in.timeline().firstAtOrAfter(since, Decider::isReply).isPresent()) {
+                return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, Reason.REPLIED, null), new Finish(DONE));
+            }
+            if (in.timeline().firstAtOrAfter(since, e -> e.is(EventType.CONVERSION)).isPresent()) {
+                return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, Reason.CONVERTED, null), new Finish(DONE));
+            }
+        }
+        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
+        if (closed.isPresent()) {
+            return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, closed.get(), null), new Finish(DONE));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), in.campaign().id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.EMAIL, Channel.EMAIL, block.get(), null);
+        }
+        Email e = email(in, in.campaign().emailTemplate(), null);
+        return StepResult.of(Decision.send(Steps.EMAIL, Channel.EMAIL, in.campaign().emailTemplate(), e.content, null),
+                new Finish(DONE));
+    }
+
+    // --- best-channel --------------------------------------------------------------------------
+
+    private StepResult bestChannel(Input in, Instant now) {
+        Campaign c = in.campaign();
+        Optional<Reason> emailClosed = c.emailTemplate() == null ? Optional.of(Reason.UNREACHABLE) : closed(in.contact(), Channel.EMAIL);
+        Optional<Reason> smsClosed = c.smsTemplate() == null ? Optional.of(Reason.UNREACHABLE) : closed(in.contact(), Channel.SMS);
+        if (emailClosed.isPresent() && smsClosed.isPresent()) {
+            Reason why = c.emailTemplate() != null ? emailClosed.get() : smsClosed.get();
+            Channel ch = c.emailTemplate() != null ? Channel.EMAIL : Channel.SMS;
+            return StepResult.of(Decision.skip(Steps.MESSAGE, ch, why, "consent"), new Finish(DONE));
+        }
+        Channel chosen;
+        String rule;
+        if (emailClosed.isPresent() || smsClosed.isPresent()) {
+            chosen = emailClosed.isPresent() ? Channel.SMS : Channel.EMAIL;
+            rule = "consent";
+        } else if (c.urgent() && budget.check(in.contact(), Channel.SMS, in.timeline(), c.id(), now).isEmpty()) {
+            chosen = Channel.SMS;
+            rule = "urgent";
+        } else {
+            Instant since = now.minus(HABIT_WINDOW);
+            long email = in.timeline().humanEngagements(Channel.EMAIL, since);
+            long sms = in.timeline().humanEngagements(Channel.SMS, since);
+            if (email != sms) {
+                chosen = sms > email ? Channel.SMS : Channel.EMAIL;
+                rule = "habits";
+            } else {
+                chosen = Channel.EMAIL;
+                rule = "cost";
+            }
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), chosen, in.timeline(), c.id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.MESSAGE, chosen, block.get(), rule);
+        }
+        if (chosen == Channel.EMAIL) {
+            Email e = email(in, c.emailTemplate(), null);
+            return StepResult.of(Decision.send(Steps.MESSAGE, Channel.EMAIL, c.emailTemplate(), e.content, rule), new Finish(DONE));
+        }
+        String link = c.link() == null ? null : in.links().shortLink(c.link());
+        String text = sms(in, c.smsTemplate(), lastEmailSubject(in.timeline()), link, null);
+        return StepResult.of(Decision.send(Steps.MESSAGE, Channel.SMS, c.smsTemplate(), new Renderer.Rendered(null, text), rule),
+                new Finish(DONE));
+    }
+
+    // --- triggers ------------------------------------------------------------------------------
+
+    private StepResult clickNudge(Input in, Instant now) {
+        Campaign c = in.campaign();
+        if (in.timeline().firstAtOrAfter(in.run().startedAt(), e -> e.is(EventType.CONVERSION)).isPresent()) {
+            return StepResult.of(Decision.skip(Steps.CLICK_NO_CONVERSION, Channel.SMS, Reason.CONVERTED, null), new Finish(DONE));
+        }
+        Optional<Reason> closed = closed(in.contact(), Channel.SMS);
+        if (closed.isPresent()) {
+            return StepResult.of(Decision.skip(Steps.CLICK_NO_CONVERSION, Channel.SMS, closed.get(), null), new Finish(DONE));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), c.id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.CLICK_NO_CONVERSION, Channel.SMS, block.get(), null);
+        }
+        String target = in.run().get(Run.LINK) != null ? in.run().get(Run.LINK) : c.link();
+        String link = target == null ? null : in.links().shortLink(target);
+        String messageId = in.run().get(Run.EMAIL_MESSAGE_ID);
+        String subject = messageId == null ? null
+                : in.timeline().sent(messageId).map(e -> (String) e.data().get("subject")).orElse(null);
+        String template = c.clickNoConversion().smsTemplate();
+        String text = sms(in, template, subject, link, null);
+        return StepResult.of(Decision.send(Steps.CLICK_NO_CONVERSION, Channel.SMS, template, new Renderer.Rendered(null, text), null),
+                new Finish(DONE));
+    }
+
+    private StepResult replyAnswer(Input in, Instant now) {
+        Campaign c = in.campaign();
+        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
+        if (closed.isPresent()) {
+            return StepResult.of(Decision.skip(Steps.SMS_REPLY, Channel.EMAIL, closed.get(), null), new Finish(DONE));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), c.id(), now);
+        if (block.isPresent()) {
+            return deferred(Steps.SMS_REPLY, Channel.EMAIL, block.get(), null);
+        }
+        String trigger = in.run().get(Run.TRIGGER_EVENT);
+        String replyText = trigger == null ? null
+                : in.timeline().byId(trigger).map(e -> (String) e.data().get("text")).orElse(null);
+        String template = c.smsReply().emailTemplate();
+        Email e = email(in, template, replyText);
+        return StepResult.of(Decision.send(Steps.SMS_REPLY, Channel.EMAIL, template, e.content, null), new Finish(DONE));
+    }
+
+    // --- shared rules --------------------------------------------------------------------------
+
+    /** Consent and reachability: why a channel is closed to a contact, if it is. */
+    static Optional<Reason> closed(Contact contact, Channel channel) {
+        if (contact.address(channel).isEmpty()) {
+            return Optional.of(Reason.UNREACHABLE);
+        }
+        ChannelState state = contact.stateOf(channel);
+        if (state.status() == Reachability.OPTED_OUT) {
+            return Optional.of(Reason.OPTED_OUT);
+        }
+        if (state.status() == Reachability.SUPPRESSED) {
+            return Optional.of(Reason.SUPPRESSED);
+        }
+        if (contact.consentFor(channel).map(k -> !k.subscribed()).orElse(true)) {
+            return Optional.of(Reason.NO_CONSENT);
+        }
+        return Optional.empty();
+    }
+
+    private static StepResult deferred(String step, Channel channel, Budget.Block block, String rule) {
+        return StepResult.of(Decision.defer(step, channel, block.until(), block.reason(), block.reasons(), rule),
+                new Wait(block.until(), true));
+    }
+
+    static Optional<TimelineEvent> exitEvent(Campaign campaign, Timeline timeline, Instant since) {
+        return timeline.firstAtOrAfter(since, e -> campaign.exitOn().contains(e.type())
+                && !(e.is(EventType.EMAIL_OPEN) && e.machine())
+                && !(e.is(EventType.SMS_REPLY) && e.data().get("keyword") != null));
+    }
+
+    /** A reply a person wrote: keywords (STOP, HELP...) are not replies. */
+    static boolean isReply(TimelineEvent e) {
+        return e.is(EventType.SMS_REPLY) && e.data().get("keyword") == null;
+    }
+
+    private static Channel channelOf(Campaign c, String step) {
+        return switch (step) {
+            case Steps.SMS, Steps.CLICK_NO_CONVERSION -> Channel.SMS;
+            case Steps.MESSAGE -> c.emailTemplate() != null ? Channel.EMAIL : Channel.SMS;
+            default -> Channel.EMAIL;
+        };
+    }
+
+    private static String lastEmailSubject(Timeline t) {
+        return t.lastEmail().map(e -> (String) e.data().get("subject")).orElse(null);
+    }
+
+    private record Email(Renderer.Rendered content, Map<String, String> data) {
+    }
+
+    private Email email(Input in, String templateId, String replyText) {
+        Renderer.Compiled t = in.templates().apply(templateId);
+        String link = in.campaign().link();
+        Map<String, Object> ctx = MessageContext.of(in.contact(), in.campaign(), lastEmailSubject(in.timeline()),
+                in.timeline().lastSms().map(e -> (String) e.data().get("text")).orElse(null), link, replyText);
+        Renderer.Rendered content = t.render(ctx);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Run.EMAIL_SUBJECT, content.subject());
+        return new Email(content, data);
+    }
+
+    private String sms(Input in, String templateId, String lastEmailSubject, String link, String replyText) {
+        Renderer.Compiled t = in.templates().apply(templateId);
+        Map<String, Object> ctx = MessageContext.of(in.contact(), in.campaign(), lastEmailSubject,
+                in.timeline().lastSms().map(e -> (String) e.data().get("text")).orElse(null), link, replyText);
+        return SmsBudget.render(t, ctx, policy.maxSmsSegments());
+    }
+}

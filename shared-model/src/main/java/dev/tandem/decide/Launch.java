@@ -1,0 +1,106 @@
+package dev.tandem.decide;
+
+import dev.tandem.validation.Checks;
+import dev.tandem.validation.InvalidInputException;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A campaign's launch to an audience (every contact, or the ids given), now or at a time. A local time
+ * ({@code "2026-12-02T09:00"}) reads in the campaign's zone ({@code timezone}) or, with
+ * {@code "timezone": "contact"}, in each contact's own zone.
+ */
+public record Launch(String campaign, String launchId, Instant at, LocalDateTime localAt, String zone,
+                     List<String> audience, String cursor, long version) {
+    public static final String CONTACT_ZONE = "contact";
+    public static final int MAX_AUDIENCE = 1000;
+    /** The earliest offset on Earth: a local-time launch starts enrolling when its time comes there. */
+    static final ZoneId EARLIEST = ZoneId.of("Pacific/Kiritimati");
+    private static final Set<String> FIELDS = Set.of("at", "timezone", "audience", "launchId");
+
+    public Launch {
+        Objects.requireNonNull(campaign, "campaign");
+        Objects.requireNonNull(launchId, "launchId");
+        Objects.requireNonNull(at, "at");
+        audience = audience == null ? null : List.copyOf(audience);
+    }
+
+    public boolean everyone() {
+        return audience == null;
+    }
+
+    public boolean perContactZone() {
+        return CONTACT_ZONE.equals(zone);
+    }
+
+    /** When the first step of a contact's run is due. */
+    public Instant dueFor(ZoneId contactZone) {
+        if (localAt == null) {
+            return at;
+        }
+        return dev.tandem.campaign.QuietHours.firstInstantOf(localAt, perContactZone() ? contactZone : ZoneId.of(zone));
+    }
+
+    public Launch withCursor(String next) {
+        return new Launch(campaign, launchId, at, localAt, zone, audience, next, version);
+    }
+
+    /** Reads a launch request body; {@code id} is a fresh launch id unless the body names one. */
+    public static Launch from(String campaign, Object body, String id, Instant now) {
+        Map<?, ?> m = body == null ? Map.of() : body instanceof Map<?, ?> map ? map : null;
+        if (m == null) {
+            throw new InvalidInputException("", "a launch body must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!FIELDS.contains(String.valueOf(k))) {
+                throw new InvalidInputException(String.valueOf(k), "unknown launch field " + k);
+            }
+        }
+        String launchId = m.get("launchId") == null ? id : Checks.id("launchId", String.valueOf(m.get("launchId")));
+        String zone = m.get("timezone") == null ? null : String.valueOf(m.get("timezone"));
+        if (zone != null && !CONTACT_ZONE.equals(zone)) {
+            zone = Checks.zone("timezone", zone).getId();
+        }
+        Instant at = now;
+        LocalDateTime local = null;
+        Object atRaw = m.get("at");
+        if (atRaw != null) {
+            String text = String.valueOf(atRaw);
+            if (zone == null) {
+                at = Checks.instant("at", text);
+            } else {
+                try {
+                    local = LocalDateTime.parse(text);
+                } catch (DateTimeParseException e) {
+                    throw new InvalidInputException("at", "with a timezone, at is a local time such as 2026-12-02T09:00");
+                }
+                at = dev.tandem.campaign.QuietHours.firstInstantOf(local, CONTACT_ZONE.equals(zone) ? EARLIEST : ZoneId.of(zone));
+            }
+        } else if (zone != null) {
+            throw new InvalidInputException("at", "a timezone needs a local time in at");
+        }
+        List<String> audience = null;
+        Object a = m.get("audience");
+        if (a != null && !"all".equals(a)) {
+            if (!(a instanceof List<?> l) || l.isEmpty()) {
+                throw new InvalidInputException("audience", "audience is \"all\" or a non-empty array of contact ids");
+            }
+            if (l.size() > MAX_AUDIENCE) {
+                throw new InvalidInputException("audience", "an audience list holds at most " + MAX_AUDIENCE + " ids; launch to \"all\" for more");
+            }
+            audience = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                audience.add(Checks.id("audience[" + i + "]", l.get(i) == null ? null : String.valueOf(l.get(i))));
+            }
+        }
+        return new Launch(campaign, launchId, at, local, zone, audience, null, -1);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tandem.decide;
+
+import dev.tandem.port.DecisionStore.LinkItem;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The links of one message: random codes of 128 bits, and the items that make them resolve, kept until the
+ * send is claimed. A code resolves only to what was stored when the message went out.
+ */
+public final class LinkMaker implements Links {
+    public static final int CODE_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String base;
+    private final String contactId;
+    private final String campaign;
+    private final String step;
+    private final Supplier<String> codes;
+    private final List<LinkItem> items = new ArrayList<>();
+
+    public LinkMaker(String base, String contactId, String campaign, String step, Supplier<String> codes) {
+        this.base = trim(Objects.requireNonNull(base, "base"));
+        this.contactId = contactId;
+        this.campaign = campaign;
+        this.step = step;
+        this.codes = codes;
+    }
+
+    /** Codes from a secure random source: 16 bytes, URL-safe base64, 22 characters. */
+    public static String randomCode() {
+        byte[] b = new byte[CODE_BYTES];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String trim(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public String shortLink(String url) {
+        String code = codes.get();
+        items.add(new LinkItem(LinkItem.LINK, code, url, null, null, contactId, campaign, step));
+        return base + "/l/" + code;
+    }
+
+    @Override
+    public String viewUrl(String viewCode) {
+        return base + "/v/" + viewCode;
+    }
+
+    @Override
+    public String newViewCode() {
+        return codes.get();
+    }
+
+    @Override
+    public String newUnsubscribeCode() {
+        String code = codes.get();
+        items.add(new LinkItem(LinkItem.UNSUBSCRIBE, code, null, null, null, contactId, campaign, step));
+        return code;
+    }
+
+    /** The web version of an email, stored as it went out. */
+    public void view(String code, String subject, String html) {
+        items.add(new LinkItem(LinkItem.VIEW, code, null, subject, html, contactId, campaign, step));
+    }
+
+    public String unsubscribeUrl(String code) {
+        return base + "/u/" + code;
+    }
+
+    @Override
+    public int shortLinkLength() {
+        return lengthFor(base);
+    }
+
+    public static int lengthFor(String base) {
+        return trim(base).length() + "/l/".length() + 22;
+    }
+
+    public List<LinkItem> items() {
+        return List.copyOf(items);
+    }
+}

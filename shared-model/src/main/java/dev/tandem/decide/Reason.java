@@ -1,0 +1,40 @@
+package dev.tandem.decide;
+
+import dev.tandem.timeline.EventType;
+
+/** Why a message waits or does not go: the reasons of contract section 3. */
+public enum Reason {
+    QUIET_HOURS("quiet-hours"),
+    CAP_24H("cap-24h"),
+    CAP_7D("cap-7d"),
+    MIN_GAP("min-gap"),
+    NO_CONSENT("no-consent"),
+    OPTED_OUT("opted-out"),
+    UNREACHABLE("unreachable"),
+    SUPPRESSED("suppressed"),
+    ENGAGED("engaged"),
+    REPLIED("replied"),
+    CONVERTED("converted");
+
+    private final String wire;
+
+    Reason(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    /** The reason a run ends when an {@code exitOn} event arrives. */
+    public static Reason forExit(String eventType) {
+        EventType t = EventType.of(eventType).orElse(EventType.CONVERSION);
+        return switch (t) {
+            case SMS_REPLY -> REPLIED;
+            case EMAIL_OPEN, EMAIL_CLICK, SMS_CLICK -> ENGAGED;
+            case EMAIL_UNSUBSCRIBE, SMS_OPT_OUT -> OPTED_OUT;
+            case EMAIL_BOUNCE, EMAIL_COMPLAINT, EMAIL_REJECT, SMS_FAILED -> SUPPRESSED;
+            default -> CONVERTED;
+        };
+    }
+}

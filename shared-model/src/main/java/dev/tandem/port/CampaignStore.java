@@ -1,0 +1,40 @@
+package dev.tandem.port;
+
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.MessageTemplate;
+import dev.tandem.decide.Launch;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** The definitions the API writes (templates, campaigns, the contact policy, launches) and what it reads back. */
+public interface CampaignStore {
+
+    void putTemplate(MessageTemplate template);
+
+    Optional<MessageTemplate> template(String id);
+
+    /** Stores a campaign definition that {@link Campaign#from} accepted. */
+    void putCampaign(Campaign campaign);
+
+    Optional<Campaign> campaign(String id, ContactPolicy policy, int linkLength);
+
+    ContactPolicy policy();
+
+    void putPolicy(ContactPolicy policy);
+
+    /** Stores a launch; returns the stored one when the launch id was used before (a retried request). */
+    Launch createLaunch(Launch launch, Instant now);
+
+    /** The campaign's counters summed over their shards. */
+    Map<String, Long> stats(String campaign);
+
+    Optional<Target> target(String kind, String code);
+
+    /** What a code resolves to: a link's URL, an email's web version, an unsubscribe's contact. */
+    record Target(String kind, String code, String contactId, String campaign, String step, String url,
+                  String subject, String html) {
+    }
+}
