@@ -149,6 +149,15 @@ public final class Bootstrap {
         return name;
     }
 
+    /** Drops a table a simulation or a test made for itself. */
+    public void dropTable(String name) {
+        try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(Sdk.http()).build()) {
+            ddb.deleteTable(r -> r.tableName(name));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+            // already gone
+        }
+    }
+
     private void table(DynamoDbClient ddb, String id) {
         table(ddb, id, template.physicalName(id));
     }

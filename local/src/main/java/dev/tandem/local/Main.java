@@ -31,6 +31,8 @@ public final class Main {
                 }
             }
             case "invoke" -> System.exit(invoke(template, rest));
+            case "validate" -> System.exit(validate(rest));
+            case "simulate" -> System.exit(simulate(template, rest));
             case "api" -> api(template, rest);
             default -> {
                 usage();
@@ -85,7 +87,56 @@ public final class Main {
         forever.await();
     }
 
+    /** Reads a scenario and reports what is wrong with it, naming the field: exit 2, before anything runs. */
+    static int validate(List<String> args) {
+        if (args.isEmpty()) {
+            System.err.println("usage: tandem simulate FILE [--json]");
+            return 2;
+        }
+        try {
+            Scenario.read(Path.of(args.get(0)));
+            return 0;
+        } catch (Scenario.Invalid e) {
+            System.err.println("tandem simulate: " + args.get(0) + ": "
+                    + (e.field() == null || e.field().isEmpty() ? "" : e.field() + ": ") + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int simulate(Template template, List<String> args) {
+        if (validate(args) != 0) {
+            return 2;
+        }
+        boolean json = args.contains("--json");
+        for (String a : args.subList(1, args.size())) {
+            if (!a.equals("--json")) {
+                System.err.println("usage: tandem simulate FILE [--json]");
+                return 2;
+            }
+        }
+        Scenario scenario = Scenario.read(Path.of(args.get(0)));
+        String table = new Bootstrap(template).tableCopy("TandemTable", "sim-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        long started = System.nanoTime();
+        Simulator.Result r;
+        try {
+            r = new Simulator(template, scenario, Simulator.overrides(table), System.err).run();
+        } finally {
+            new Bootstrap(template).dropTable(table);
+        }
+        if (json) {
+            for (var d : r.decisions()) {
+                System.out.println(dev.tandem.aws.Json.write(d));
+            }
+        } else {
+            Conversations.print(r, System.out);
+        }
+        System.err.printf("tandem simulate: %d contacts, %d decisions, %s simulated in %.1f s (table %s)%n",
+                scenario.contacts().size(), r.decisions().size(),
+                java.time.Duration.between(scenario.start(), scenario.until()), (System.nanoTime() - started) / 1e9, "dropped");
+        return 0;
+    }
+
     private static void usage() {
-        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N]");
+        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json]");
     }
 }

@@ -83,8 +83,8 @@ public final class Sweep {
     /** State of one invocation: definitions read once, what it decided. */
     private final class Pass {
         final Instant now;
-        final ContactPolicy policy = store.policy();
-        final Decider decider = new Decider(policy);
+        private ContactPolicy policy;
+        private Decider decider;
         final Map<String, Optional<Campaign>> campaigns = new HashMap<>();
         final Map<String, Renderer.Compiled> templates = new HashMap<>();
         final List<DecisionLine> lines = new ArrayList<>();
@@ -94,7 +94,17 @@ public final class Sweep {
             this.now = now;
         }
 
+        /** The policy and the decider, read once a pass has something to decide: an empty sweep reads neither. */
+        Decider decider() {
+            if (decider == null) {
+                policy = store.policy();
+                decider = new Decider(policy);
+            }
+            return decider;
+        }
+
         Optional<Campaign> campaign(String id) {
+            decider();
             return campaigns.computeIfAbsent(id, k -> store.campaign(k, policy, LinkMaker.lengthFor(settings.publicBaseUrl())));
         }
 
@@ -246,7 +256,7 @@ public final class Sweep {
         }
         Contact contact = view.get().view().contact();
         LinkMaker links = new LinkMaker(settings.publicBaseUrl(), contact.id(), run.campaign(), run.step(), codes);
-        Plan plan = pass.decider.decide(new Decider.Input(contact, view.get().view().timeline(), campaign.get(), run,
+        Plan plan = pass.decider().decide(new Decider.Input(contact, view.get().view().timeline(), campaign.get(), run,
                 pass::template, links), now);
         List<DecisionLine> lines = new ArrayList<>();
         for (Decision d : plan.decisions()) {
@@ -401,7 +411,7 @@ public final class Sweep {
             }
             Run run = Run.launched(id, campaign.id(), "preview", first, now);
             LinkMaker links = new LinkMaker(settings.publicBaseUrl(), id, campaign.id(), first, () -> "preview");
-            Plan plan = pass.decider.decide(new Decider.Input(view.get().view().contact(), view.get().view().timeline(),
+            Plan plan = pass.decider().decide(new Decider.Input(view.get().view().contact(), view.get().view().timeline(),
                     campaign, run, pass::template, links), now);
             for (Decision d : plan.decisions()) {
                 out.add(DecisionLine.of(now, run, d));

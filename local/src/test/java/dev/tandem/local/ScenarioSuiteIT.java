@@ -1,0 +1,83 @@
+package dev.tandem.local;
+
+import dev.tandem.aws.Json;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The scenario suite: every {@code events/scenarios/X.json} with an {@code X.expected.jsonl} beside it runs
+ * through the simulator against the emulator; its decision lines must be the expected ones. A drift shows as
+ * a readable diff. Link codes are random, so {@code /l/<code>} reads as {@code /l/{code}} on both sides.
+ */
+class ScenarioSuiteIT {
+
+    @TestFactory
+    Stream<DynamicTest> everyScenarioDecidesAsExpected() throws IOException {
+        Path dir = Emulator.root().resolve("events/scenarios");
+        List<Path> expected;
+        try (Stream<Path> files = Files.list(dir)) {
+            expected = files.filter(p -> p.toString().endsWith(".expected.jsonl")).sorted().toList();
+        }
+        return expected.stream().map(e -> DynamicTest.dynamicTest(e.getFileName().toString(), () -> {
+            Path scenario = dir.resolve(e.getFileName().toString().replace(".expected.jsonl", ".json"));
+            Template template = Emulator.template();
+            String table = new Bootstrap(template).tableCopy("TandemTable", "suite-" + UUID.randomUUID().toString().substring(0, 8));
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            Simulator.Result r;
+            try {
+                r = new Simulator(template, Scenario.read(scenario), Simulator.overrides(table),
+                        new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+            } finally {
+                new Bootstrap(template).dropTable(table);
+            }
+            List<String> actual = new ArrayList<>();
+            r.decisions().forEach(d -> actual.add(normalise(Json.write(d))));
+            List<String> wanted = Files.readAllLines(e).stream().filter(l -> !l.isBlank()).map(ScenarioSuiteIT::normalise).toList();
+            if (!actual.equals(wanted)) {
+                fail(scenario.getFileName() + " drifted from " + e.getFileName() + ":\n" + diff(wanted, actual)
+                        + (log.size() == 0 ? "" : "\nsimulator log:\n" + log.toString(StandardCharsets.UTF_8)));
+            }
+        }));
+    }
+
+    static String normalise(String line) {
+        return line.replaceAll("/l/[A-Za-z0-9_-]{22}", "/l/{code}");
+    }
+
+    /** A line diff: - expected only, + actual only, two spaces for both (longest common subsequence). */
+    static String diff(List<String> a, List<String> b) {
+        int[][] lcs = new int[a.size() + 1][b.size() + 1];
+        for (int i = a.size() - 1; i >= 0; i--) {
+            for (int j = b.size() - 1; j >= 0; j--) {
+                lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
+                out.append("  ").append(a.get(i++)).append('\n');
+                j++;
+            } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+                out.append("+ ").append(b.get(j++)).append('\n');
+            } else {
+                out.append("- ").append(a.get(i++)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
