@@ -23,7 +23,8 @@ public final class LocalContext implements Context {
         this.logger = new LambdaLogger() {
             @Override
             public void log(String message) {
-                if (!quiet) {
+                // Quiet keeps a run's own lines off the terminal, but never its errors.
+                if (!quiet || message.contains("\"level\":\"ERROR\"")) {
                     System.err.print(message);
                 }
             }

@@ -9,13 +9,24 @@ public final class SmsSegments {
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String EXTENSION = "\f^{}\\[~]|€";
 
+    /** Septets per character: 1 for the basic alphabet, 2 for the extension, 0 outside GSM-7. */
+    private static final byte[] SEPTETS = new byte[Character.MAX_VALUE + 1];
+
+    static {
+        for (char c : BASIC.toCharArray()) {
+            SEPTETS[c] = 1;
+        }
+        for (char c : EXTENSION.toCharArray()) {
+            SEPTETS[c] = 2;
+        }
+    }
+
     private SmsSegments() {
     }
 
     public static boolean isGsm(String text) {
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (BASIC.indexOf(c) < 0 && EXTENSION.indexOf(c) < 0) {
+            if (SEPTETS[text.charAt(i)] == 0) {
                 return false;
             }
         }
@@ -23,17 +34,18 @@ public final class SmsSegments {
     }
 
     public static boolean isGsm(char c) {
-        return BASIC.indexOf(c) >= 0 || EXTENSION.indexOf(c) >= 0;
+        return SEPTETS[c] != 0;
     }
 
     /** Septets for GSM-7 text, UTF-16 units for UCS-2 text. */
     public static int units(String text) {
-        if (!isGsm(text)) {
-            return text.length();
-        }
         int n = 0;
         for (int i = 0; i < text.length(); i++) {
-            n += EXTENSION.indexOf(text.charAt(i)) >= 0 ? 2 : 1;
+            int s = SEPTETS[text.charAt(i)];
+            if (s == 0) {
+                return text.length();
+            }
+            n += s;
         }
         return n;
     }
@@ -42,8 +54,8 @@ public final class SmsSegments {
         if (text.isEmpty()) {
             return 1;
         }
-        int units = units(text);
         boolean gsm = isGsm(text);
+        int units = gsm ? units(text) : text.length();
         int single = gsm ? 160 : 70;
         int multi = gsm ? 153 : 67;
         return units <= single ? 1 : (units + multi - 1) / multi;

@@ -44,18 +44,27 @@ public enum EventType {
         return Optional.ofNullable(channel);
     }
 
+    private static final java.util.Map<String, Optional<EventType>> BY_WIRE = new java.util.HashMap<>();
+
+    static {
+        for (EventType t : values()) {
+            if (t != CUSTOM) {
+                BY_WIRE.put(t.wire, Optional.of(t));
+            }
+        }
+    }
+
     /** The type a wire name stands for: {@code custom.signup} is {@link #CUSTOM}. */
     public static Optional<EventType> of(String wire) {
         if (wire == null) {
             return Optional.empty();
         }
+        Optional<EventType> known = BY_WIRE.get(wire);
+        if (known != null) {
+            return known;
+        }
         if (wire.startsWith(CUSTOM_PREFIX) && wire.length() > CUSTOM_PREFIX.length()) {
             return Optional.of(CUSTOM);
-        }
-        for (EventType t : values()) {
-            if (t != CUSTOM && t.wire.equals(wire)) {
-                return Optional.of(t);
-            }
         }
         return Optional.empty();
     }

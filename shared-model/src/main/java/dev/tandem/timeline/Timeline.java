@@ -18,9 +18,26 @@ public final class Timeline {
             Comparator.comparing(TimelineEvent::at).reversed().thenComparing(TimelineEvent::eventId);
 
     private final List<TimelineEvent> events;
+    /** The campaign sends, oldest first, read once: the budget asks about them on every decision. */
+    private volatile TimelineEvent[] sends;
 
     private Timeline(List<TimelineEvent> events) {
         this.events = events;
+    }
+
+    private TimelineEvent[] sends() {
+        TimelineEvent[] s = sends;
+        if (s == null) {
+            List<TimelineEvent> out = new ArrayList<>();
+            for (int i = events.size() - 1; i >= 0; i--) {
+                if (events.get(i).isCampaignSend()) {
+                    out.add(events.get(i));
+                }
+            }
+            s = out.toArray(new TimelineEvent[0]);
+            sends = s;
+        }
+        return s;
     }
 
     public static Timeline of(List<TimelineEvent> events) {
@@ -89,19 +106,24 @@ public final class Timeline {
 
     /** Campaign messages sent in the half-open window (from, to], both channels, all campaigns, oldest first. */
     public List<Instant> campaignSendsIn(Instant from, Instant to) {
-        List<Instant> out = new ArrayList<>();
-        for (TimelineEvent e : events) {
-            if (e.isCampaignSend() && e.at().isAfter(from) && !e.at().isAfter(to)) {
+        List<Instant> out = new ArrayList<>(4);
+        for (TimelineEvent e : sends()) {
+            if (e.at().isAfter(from) && !e.at().isAfter(to)) {
                 out.add(e.at());
             }
         }
-        out.sort(Comparator.naturalOrder());
         return out;
     }
 
     /** The newest campaign message of a campaign other than {@code campaign}. */
     public Optional<TimelineEvent> lastSendOfOtherCampaign(String campaign) {
-        return newest(e -> e.isCampaignSend() && !e.campaign().equals(campaign));
+        TimelineEvent[] s = sends();
+        for (int i = s.length - 1; i >= 0; i--) {
+            if (!s[i].campaign().equals(campaign)) {
+                return Optional.of(s[i]);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The first event of a type at or after an instant, oldest first. */
@@ -120,11 +142,16 @@ public final class Timeline {
 
     /** Human engagements per channel since an instant: the contact's habits. */
     public long humanEngagements(Channel channel, Instant since) {
-        return events.stream()
-                .filter(e -> !e.at().isBefore(since))
-                .filter(TimelineEvent::isHumanEngagement)
-                .filter(e -> e.channel().filter(c -> c == channel).isPresent())
-                .count();
+        long n = 0;
+        for (TimelineEvent e : events) {
+            if (e.at().isBefore(since)) {
+                break;
+            }
+            if (e.isHumanEngagement() && e.channel().orElse(null) == channel) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public List<TimelineEvent> all(Predicate<TimelineEvent> test) {

@@ -18,6 +18,7 @@ import dev.tandem.aws.store.DynamoEngagementStore;
 import dev.tandem.aws.Env;
 import dev.tandem.aws.Json;
 import dev.tandem.aws.Log;
+import dev.tandem.aws.Priming;
 import dev.tandem.aws.http.HttpResult;
 import dev.tandem.aws.store.Clients;
 import dev.tandem.aws.store.DynamoContactStore;
@@ -54,11 +55,22 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     /** For Lambda: clients built once, configuration read once, from the environment template.yaml sets. */
     public ApiHandler() {
         this(Env.system(), Clock.systemUTC());
+        Priming.register("ApiFunction", this::prime);
     }
 
     /** For the local stack and the simulator: the same wiring, from a given environment and clock. */
     public ApiHandler(Env env, Clock clock) {
         this(wire(env), env.optional("PUBLIC_BASE_URL"), clock, () -> UUID.randomUUID().toString());
+    }
+
+    /**
+     * SnapStart priming: a read of a contact that does not exist and a body that fails validation, through
+     * the whole handler. Nothing is written.
+     */
+    public void prime() {
+        handleRequest(Priming.request("GET", "/contacts/" + Priming.ID, null), null);
+        handleRequest(Priming.request("PUT", "/contacts/" + Priming.ID, "{\"email\":\"not an address\"}"), null);
+        handleRequest(Priming.request("GET", "/l/" + Priming.ID + Priming.ID, null), null);
     }
 
     private static Services wire(Env env) {

@@ -1,11 +1,11 @@
 package dev.tandem.aws;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+import software.amazon.awssdk.thirdparty.jackson.core.StreamReadFeature;
 import dev.tandem.validation.InvalidInputException;
 
 import java.io.IOException;
@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON to plain maps and lists and back, on Jackson's streaming core. No data binding and no reflection:
- * it starts fast and keeps the deployable small.
+ * JSON to plain maps and lists and back, on Jackson's streaming core (the copy the AWS SDK ships, so a
+ * deployable holds one Jackson). No data binding and no reflection: it starts fast and keeps jars small.
  */
 public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()

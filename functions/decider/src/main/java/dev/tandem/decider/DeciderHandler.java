@@ -6,6 +6,7 @@ import dev.tandem.app.Sweep;
 import dev.tandem.aws.Env;
 import dev.tandem.aws.Json;
 import dev.tandem.aws.Log;
+import dev.tandem.aws.Priming;
 import dev.tandem.aws.sns.SnsSmsSender;
 import dev.tandem.aws.store.Clients;
 import dev.tandem.aws.store.DynamoDecisionStore;
@@ -41,6 +42,19 @@ public final class DeciderHandler implements RequestStreamHandler {
 
     public DeciderHandler() {
         this(Env.system(), Clock.systemUTC());
+        Priming.register("DeciderFunction", this::prime);
+    }
+
+    /**
+     * SnapStart priming: a sweep as of 1970 (every shard read, nothing due then), the engine deciding and
+     * rendering a made-up contact's email and SMS, and reads of the SES account and the SMS settings.
+     * Nothing is written or sent.
+     */
+    public void prime() {
+        sweep.run(Instant.EPOCH, () -> true);
+        EnginePriming.run();
+        Priming.quietly(() -> SesEmailSender.client().getAccount(r -> { }));
+        Priming.quietly(() -> SnsSmsSender.client().getSMSAttributes(r -> r.attributes("DefaultSMSType")));
     }
 
     public DeciderHandler(Env env, Clock clock) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.tandem.app.IngestService;
 import dev.tandem.aws.Env;
+import dev.tandem.aws.Priming;
 import dev.tandem.aws.sns.SnsSmsSender;
 import dev.tandem.aws.sqs.SqsBatch;
 import dev.tandem.aws.store.Clients;
@@ -28,10 +29,22 @@ import java.util.Objects;
  */
 public final class SmsEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final IngestService ingest;
+    private final EngagementStore store;
     private final Clock clock;
 
     public SmsEventsHandler() {
         this(Env.system(), Clock.systemUTC());
+        Priming.register("SmsEventsFunction", this::prime);
+    }
+
+    /**
+     * SnapStart priming: a batch holding an in-flight delivery status (parsed, and left alone by design), a
+     * lookup of a number no contact has, and a read of the account's SMS settings. Nothing is written or sent.
+     */
+    public void prime() {
+        handleRequest(Priming.sqs(Priming.SMS_PENDING), null);
+        store.contactByPhone("+10000000000");
+        Priming.quietly(() -> SnsSmsSender.client().getSMSAttributes(r -> r.attributes("DefaultSMSType")));
     }
 
     public SmsEventsHandler(Env env, Clock clock) {
@@ -43,6 +56,7 @@ public final class SmsEventsHandler implements RequestHandler<SQSEvent, SQSBatch
 
     public SmsEventsHandler(EngagementStore store, SmsSender sms, IngestService.SmsTexts texts, Clock clock) {
         this.ingest = new IngestService(store, sms, texts);
+        this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

@@ -1,0 +1,476 @@
+package dev.tandem.local.bench;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.tandem.aws.Json;
+import dev.tandem.aws.Sdk;
+import dev.tandem.local.Bootstrap;
+import dev.tandem.local.LocalClient;
+import dev.tandem.local.LocalFunctions;
+import dev.tandem.local.Notifications;
+import dev.tandem.local.RequestCounter;
+import dev.tandem.local.Scenario;
+import dev.tandem.local.SimClock;
+import dev.tandem.local.Simulator;
+import dev.tandem.local.Template;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code ./tandem bench}: cold start, warm latency and size per function, the engine's and ingestion's
+ * throughput, AWS requests per message lifecycle, a 1,000-contact simulation and the heap of a large sweep.
+ * Prints one table. Quick by default; {@code --full} for the long runs.
+ */
+public final class Bench {
+    private static final List<String> FUNCTIONS = List.of("ApiFunction", "EmailEventsFunction", "SmsEventsFunction", "DeciderFunction");
+    private static final Map<String, String> JARS = Map.of(
+            "ApiFunction", "functions/api/target/api-function.jar",
+            "EmailEventsFunction", "functions/email-events/target/email-events-function.jar",
+            "SmsEventsFunction", "functions/sms-events/target/sms-events-function.jar",
+            "DeciderFunction", "functions/decider/target/decider-function.jar");
+    private static final Map<String, String> EVENTS = Map.of(
+            "ApiFunction", "events/api-get-contact.json",
+            "EmailEventsFunction", "events/ses-open-human.json",
+            "SmsEventsFunction", "events/sms-status-delivered.json",
+            "DeciderFunction", "events/decider-schedule.json");
+
+    private final Path root;
+    private final boolean full;
+    private final List<String> only;
+    private final Template template;
+    private final List<String[]> rows = new ArrayList<>();
+
+    private Bench(Path root, boolean full, List<String> only) {
+        this.root = root;
+        this.full = full;
+        this.only = only;
+        this.template = Template.load(root.resolve("template.yaml"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Sdk.addInterceptor(RequestCounter.INSTANCE);
+        boolean full = List.of(args).contains("--full");
+        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "requests", "simulate", "heap");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--only") && i + 1 < args.length) {
+                only = List.of(args[++i].split(","));
+            }
+        }
+        Path root = Path.of(System.getProperty("tandem.root", ".")).toAbsolutePath().normalize();
+        new Bench(root, full, only).run();
+        System.exit(0);
+    }
+
+    private void row(String what, String figure, String goal) {
+        rows.add(new String[]{what, figure, goal});
+        System.err.printf("  %-62s %s%n", what, figure);
+    }
+
+    private void run() throws Exception {
+        System.err.println("tandem bench (" + (full ? "full" : "quick") + "): " + Runtime.getRuntime().availableProcessors()
+                + " cores, Java " + System.getProperty("java.version"));
+        String table = new Bootstrap(template).tableCopy("TandemTable", "bench-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, String> env = new LinkedHashMap<>(Map.of("TABLE_NAME", table, "SES_RATE_PER_SECOND", "100000",
+                "SMS_RATE_PER_SECOND", "100000", "DECISION_ECHO", "0"));
+        SimClock clock = new SimClock(Instant.parse("2026-12-01T17:00:00Z"));
+        LocalFunctions functions = new LocalFunctions(template, clock, env);
+        LocalClient api = new LocalClient(functions);
+        api.ok("PUT", "/contacts/c1", Files.readString(root.resolve("events/api-put-contact.json"))
+                .transform(s -> (String) ((Map<?, ?>) Json.read(s, "")).get("body")));
+        if (only.contains("sizes")) {
+            sizes();
+        }
+        if (only.contains("cold")) {
+            coldStarts(env);
+        }
+        if (only.contains("warm")) {
+            warm(functions, clock);
+        }
+        if (only.contains("http")) {
+            httpClients(table);
+        }
+        if (only.contains("jmh")) {
+            jmh();
+        }
+        if (only.contains("requests")) {
+            requests(table);
+        }
+        if (only.contains("simulate")) {
+            simulation();
+        }
+        if (only.contains("heap")) {
+            heap();
+        }
+        new Bootstrap(template).dropTable(table);
+        System.out.println();
+        System.out.printf("| %-62s | %-40s | %-22s |%n", "measure", "figure", "goal");
+        System.out.printf("|%s|%s|%s|%n", "-".repeat(64), "-".repeat(42), "-".repeat(24));
+        for (String[] r : rows) {
+            System.out.printf("| %-62s | %-40s | %-22s |%n", r[0], r[1], r[2]);
+        }
+    }
+
+    // --- size ----------------------------------------------------------------------------------
+
+    private void sizes() {
+        for (String fn : FUNCTIONS) {
+            long bytes = root.resolve(JARS.get(fn)).toFile().length();
+            row("deployable size, " + fn, String.format(Locale.ROOT, "%.2f MB", bytes / 1e6), "<= 10 MB");
+        }
+    }
+
+    // --- cold start ----------------------------------------------------------------------------
+
+    private String runnerClasspath(String jar) {
+        List<String> cp = new ArrayList<>();
+        cp.add(root.resolve(jar).toString());
+        cp.add(root.resolve("local/target/classes").toString());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("aws-lambda-java-serialization") || entry.contains("joda-time")) {
+                cp.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, cp);
+    }
+
+    private void coldStarts(Map<String, String> overrides) throws Exception {
+        int runs = full ? 11 : 5;
+        for (String fn : FUNCTIONS) {
+            List<Long> times = new ArrayList<>();
+            String response = null;
+            for (int i = 0; i < runs; i++) {
+                Map<String, String> env = new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn);
+                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", runnerClasspath(JARS.get(fn)),
+                        ColdStartRunner.class.getName(), template.handlerClass(fn), root.resolve(EVENTS.get(fn)).toString());
+                pb.environment().clear();
+                pb.environment().putAll(env);
+                pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+                long start = System.nanoTime();
+                Process p = pb.start();
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    response = r.readLine();
+                }
+                long elapsed = System.nanoTime() - start;
+                p.waitFor();
+                if (response == null || p.exitValue() != 0) {
+                    throw new IllegalStateException(fn + " did not answer from its deployable jar (exit " + p.exitValue() + ")");
+                }
+                times.add(elapsed / 1_000_000);
+            }
+            times.sort(null);
+            row("cold start to first response, " + fn + " (median of " + runs + " JVMs)",
+                    times.get(times.size() / 2) + " ms (min " + times.get(0) + ", max " + times.get(times.size() - 1) + ")", "<= 600 ms");
+            System.err.println("    " + fn + " answered: " + abbreviate(response));
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 140 ? s.substring(0, 140) + "..." : s;
+    }
+
+    // --- warm latency --------------------------------------------------------------------------
+
+    private void warm(LocalFunctions functions, SimClock clock) throws Exception {
+        int n = full ? 500 : 100;
+        LocalClient api = new LocalClient(functions);
+        latency("ApiFunction (GET /contacts/{id})", n, i -> api.ok("GET", "/contacts/c1", null));
+        Map<String, Object> mail = Notifications.mail("bench-message", "ana@example.com", clock.instant(), "Hi",
+                Map.of("tandem-contact", "c1", "tandem-campaign", "bench", "tandem-step", "email"));
+        latency("EmailEventsFunction (one open)", n, i -> {
+            Map<String, Object> open = Notifications.sesEvent("Open", mail, "open",
+                    Notifications.open(clock.instant().plusMillis(i), "Mozilla/5.0 (iPhone)", "203.0.113.7"));
+            functions.call("EmailEventsFunction", sqs(open), functions.context("EmailEventsFunction", true));
+        });
+        latency("SmsEventsFunction (one inbound reply)", n, i -> functions.call("SmsEventsFunction",
+                sqs(Notifications.inboundSms("+14155550101", "+18005550199", "hello " + i, "bench-" + UUID.randomUUID())),
+                functions.context("SmsEventsFunction", true)));
+        latency("DeciderFunction (a sweep with nothing due)", n, i -> functions.invoke("DeciderFunction", "{}",
+                functions.context("DeciderFunction", true)));
+    }
+
+    private static SQSEvent sqs(Map<String, Object> message) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(UUID.randomUUID().toString());
+        m.setBody(Json.write(Map.of("Type", "Notification", "MessageId", UUID.randomUUID().toString(),
+                "Message", Json.write(message), "Timestamp", Instant.now().toString())));
+        m.setAttributes(Map.of("SentTimestamp", Long.toString(System.currentTimeMillis())));
+        SQSEvent e = new SQSEvent();
+        e.setRecords(List.of(m));
+        return e;
+    }
+
+    private interface Call {
+        void run(int i) throws Exception;
+    }
+
+    private void latency(String what, int n, Call call) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            call.run(-i - 1);
+        }
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            call.run(i);
+            t[i] = System.nanoTime() - s;
+        }
+        java.util.Arrays.sort(t);
+        row("warm latency, " + what, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", t[n / 2] / 1e6,
+                t[(int) Math.ceil(n * 0.99) - 1] / 1e6), "(against the emulator)");
+    }
+
+    // --- HTTP clients --------------------------------------------------------------------------
+
+    private void httpClients(String table) throws Exception {
+        int runs = full ? 11 : 5;
+        for (String client : List.of("url", "crt")) {
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                        "-cp", System.getProperty("java.class.path"), HttpClientStart.class.getName(), client, table);
+                pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+                Process p = pb.start();
+                String line;
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    line = r.readLine();
+                }
+                p.waitFor();
+                times.add(Long.parseLong(line.trim()));
+            }
+            times.sort(null);
+            long jars = 0;
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                if (client.equals("crt") ? entry.contains("aws-crt") || entry.contains("crt-core")
+                        : entry.contains("url-connection-client")) {
+                    jars += new File(entry).length();
+                }
+            }
+            row("HTTP client, " + (client.equals("crt") ? "aws-crt-client" : "url-connection-client")
+                            + ": JVM start to first DynamoDB answer (median of " + runs + ")",
+                    times.get(times.size() / 2) + " ms; its jars " + String.format(Locale.ROOT, "%.2f MB", jars / 1e6), "the faster one ships");
+        }
+    }
+
+    // --- JMH -----------------------------------------------------------------------------------
+
+    private void jmh() throws Exception {
+        OptionsBuilder o = new OptionsBuilder();
+        o.include(DecisionBenchmark.class.getName()).include(IngestBenchmark.class.getName())
+                .param("root", root.toString())
+                .forks(1).threads(1)
+                .jvmArgsAppend("-XX:ActiveProcessorCount=1", "-Dtandem.quiet=true")
+                .warmupIterations(full ? 5 : 3).warmupTime(TimeValue.seconds(full ? 3 : 2))
+                .measurementIterations(full ? 10 : 5).measurementTime(TimeValue.seconds(full ? 3 : 2))
+                .shouldDoGC(true);
+        Collection<RunResult> results = new Runner(o.build()).run();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            boolean ingest = r.getParams().getBenchmark().contains("Ingest");
+            row((ingest ? "ingestion parsing and mapping, notifications/s" : "engine decisions/s, " + name) + " (JMH, 1 thread)",
+                    String.format(Locale.ROOT, "%,.0f ± %,.0f", r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()),
+                    ingest ? ">= 20,000/s" : ">= 200,000/s");
+        }
+    }
+
+    // --- AWS requests per message lifecycle -----------------------------------------------------
+
+    private void requests(String table) {
+        int n = 1000;
+        Instant day = Instant.parse("2026-12-07T10:00:00Z");
+        SimClock clock = new SimClock(day.minus(Duration.ofHours(1)));
+        String t = new Bootstrap(template).tableCopy("TandemTable", "bench-req-" + UUID.randomUUID().toString().substring(0, 8));
+        LocalFunctions f = new LocalFunctions(template, clock, Map.of("TABLE_NAME", t, "SES_RATE_PER_SECOND", "100000",
+                "SMS_RATE_PER_SECOND", "100000", "DECISION_ECHO", "0"));
+        LocalClient api = new LocalClient(f);
+        api.ok("PUT", "/templates/r-email", Map.of("channel", "email", "subject", "{{contact.firstName}}, news", "body", "<p>Hi</p>"));
+        api.ok("PUT", "/templates/r-sms", Map.of("channel", "sms", "body", "{{contact.firstName}}, news in your inbox: {{link}}"));
+        api.ok("PUT", "/campaigns/r-first", Map.of("topic", "news", "playbook", "email-first", "email", "r-email", "sms", "r-sms"));
+        api.ok("PUT", "/campaigns/r-night", Map.of("topic", "news", "playbook", "sms-first", "email", "r-email", "sms", "r-sms"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "r" + i;
+            ids.add(id);
+            api.ok("PUT", "/contacts/" + id, Map.of("email", id + "@example.com", "phone", String.format("+1650%07d", i),
+                    "timezone", "UTC", "consent", Map.of("email", "subscribed", "sms", "subscribed"), "attributes", Map.of("firstName", "R")));
+        }
+        // Sends: the email-first email of every contact, in one sweep.
+        clock.set(day);
+        RequestCounter rc = RequestCounter.INSTANCE;
+        Map<String, Long> before = rc.snapshot();
+        api.ok("POST", "/campaigns/r-first/launch", Map.of("launchId", "sends", "audience", ids.subList(0, Math.min(n, 1000))));
+        Map<String, Long> launch = diff(before, rc.snapshot());
+        before = rc.snapshot();
+        sweep(f);
+        Map<String, Long> sends = diff(before, rc.snapshot());
+        long sent = sends.getOrDefault("SesV2.SendEmail", 0L);
+        row("DynamoDB requests per sent message (" + sent + " sends in one sweep)", per(dynamo(sends), sent)
+                + " (launch request: " + dynamo(launch) + " in all)", "<= 3");
+        row("provider calls per sent message", per(sends.getOrDefault("SesV2.SendEmail", 0L) + sends.getOrDefault("Sns.Publish", 0L), sent), "exactly 1");
+        // Engagement: one tagged open per contact, through EmailEventsFunction in batches of ten.
+        before = rc.snapshot();
+        List<String> messages = sentMessageIds(api, ids);
+        Map<String, Long> lookups = diff(before, rc.snapshot());
+        before = rc.snapshot();
+        for (int b = 0; b < messages.size(); b += 10) {
+            List<SQSEvent.SQSMessage> batch = new ArrayList<>();
+            for (int i = b; i < Math.min(messages.size(), b + 10); i++) {
+                Map<String, Object> mail = Notifications.mail(messages.get(i), ids.get(i) + "@example.com", day, "news",
+                        Map.of("tandem-contact", ids.get(i), "tandem-campaign", "r-first", "tandem-step", "email"));
+                batch.addAll(sqs(Notifications.sesEvent("Open", mail, "open", Notifications.open(day.plusSeconds(600), "Mozilla/5.0 (Windows)", "198.51.100.4"))).getRecords());
+            }
+            SQSEvent e = new SQSEvent();
+            e.setRecords(batch);
+            f.call("EmailEventsFunction", e, f.context("EmailEventsFunction", true));
+        }
+        Map<String, Long> events = diff(before, rc.snapshot());
+        row("DynamoDB requests per engagement event (tagged, " + messages.size() + " opens)", per(dynamo(events), messages.size())
+                + " (write requests " + per(events.getOrDefault("DynamoDb.TransactWriteItems", 0L) + events.getOrDefault("DynamoDb.PutItem", 0L), messages.size()) + ")",
+                "<= 1 write, no read");
+        // Skips: the follow-ups of opened emails are skipped as engaged.
+        clock.set(day.plus(Duration.ofHours(24)));
+        before = rc.snapshot();
+        Map<String, Object> skipped = sweep(f);
+        Map<String, Long> skips = diff(before, rc.snapshot());
+        row("DynamoDB requests per decision that skips (" + counts(skipped, "skipped") + " follow-ups, engaged)",
+                per(dynamo(skips), counts(skipped, "skipped")), "<= 2");
+        // Waits: an sms-first launched at night, so every first step is deferred by quiet hours.
+        clock.set(Instant.parse("2026-12-09T23:00:00Z"));
+        api.ok("POST", "/campaigns/r-night/launch", Map.of("launchId", "waits", "audience", ids));
+        before = rc.snapshot();
+        Map<String, Object> waited = sweep(f);
+        Map<String, Long> waits = diff(before, rc.snapshot());
+        row("DynamoDB requests per decision that waits, new run (" + counts(waited, "deferred") + " deferred)",
+                per(dynamo(waits), counts(waited, "deferred")), "<= 2");
+        clock.set(Instant.parse("2026-12-10T08:00:00Z"));
+        RequestCounter.INSTANCE.throttle("Sns.Publish");
+        before = rc.snapshot();
+        Map<String, Object> released = sweep(f);
+        RequestCounter.INSTANCE.stopThrottling();
+        Map<String, Long> rel = diff(before, rc.snapshot());
+        System.err.println("    (throttled morning sweep: " + released.get("counts") + ", " + rel + ")");
+        clock.set(Instant.parse("2026-12-10T08:30:00Z"));
+        before = rc.snapshot();
+        sweep(f);
+        Map<String, Long> empty = diff(before, rc.snapshot());
+        clock.set(Instant.parse("2026-12-10T08:31:00Z"));
+        before = rc.snapshot();
+        sweep(f);
+        Map<String, Long> idle = diff(before, rc.snapshot());
+        row("DynamoDB requests of a sweep with nothing due", String.valueOf(dynamo(idle)), "(one query per shard)");
+        before = rc.snapshot();
+        api.ok("POST", "/campaigns/r-first/launch", Map.of("launchId", "later", "at", "2026-12-20T10:00:00Z", "audience", ids));
+        Map<String, Long> scheduled = diff(before, rc.snapshot());
+        row("Scheduler calls per launch at a future time (" + n + " contacts)", scheduled.getOrDefault("Scheduler.CreateSchedule", 0L)
+                + " (so " + per(scheduled.getOrDefault("Scheduler.CreateSchedule", 0L), n) + " per message); per sent message 0", "-");
+        System.err.println("    (sent " + sends + "; events " + events + "; lookups " + lookups + "; skips " + skips + "; waits " + waits
+                + "; after release " + empty + ")");
+        new Bootstrap(template).dropTable(t);
+    }
+
+    private List<String> sentMessageIds(LocalClient api, List<String> ids) {
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            List<?> items = (List<?>) api.ok("GET", "/contacts/" + id + "/timeline?limit=5", null).json().get("items");
+            for (Object o : items) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                if ("email.sent".equals(m.get("type"))) {
+                    out.add((String) m.get("messageId"));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sweep(LocalFunctions f) {
+        return (Map<String, Object>) Json.read(f.invoke("DeciderFunction", "{}",
+                new dev.tandem.local.LocalContext("DeciderFunction", 1800, 1024, true)), "");
+    }
+
+    private static long counts(Map<String, Object> result, String key) {
+        Object v = ((Map<?, ?>) result.get("counts")).get(key);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private static Map<String, Long> diff(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        b.forEach((k, v) -> {
+            long d = v - a.getOrDefault(k, 0L);
+            if (d != 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
+
+    private static long dynamo(Map<String, Long> m) {
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith("DynamoDb.")).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static String per(long a, long b) {
+        return b == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) a / b);
+    }
+
+    // --- simulation ----------------------------------------------------------------------------
+
+    private void simulation() throws Exception {
+        int n = full ? 1000 : 200;
+        Path file = Files.createTempFile("tandem-bench-", ".json");
+        Files.writeString(file, Json.write(ScenarioGenerator.scenario(n, 3)));
+        Scenario s = Scenario.read(file);
+        String table = new Bootstrap(template).tableCopy("TandemTable", "bench-sim-" + UUID.randomUUID().toString().substring(0, 8));
+        long start = System.nanoTime();
+        Simulator.Result r = new Simulator(template, s, Simulator.overrides(table), System.err).run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        new Bootstrap(template).dropTable(table);
+        row("simulate: " + n + " contacts, 3 days, tick 15 min", String.format(Locale.ROOT, "%.0f s, %d decisions", seconds, r.decisions().size()),
+                "minutes, not hours");
+        Files.deleteIfExists(file);
+    }
+
+    // --- heap ----------------------------------------------------------------------------------
+
+    private void heap() throws Exception {
+        int n = full ? 10_000 : 1_000;
+        String table = new Bootstrap(template).tableCopy("TandemTable", "bench-heap-" + UUID.randomUUID().toString().substring(0, 8));
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-Dtandem.root=" + root, "-Dtandem.quiet=true",
+                "-cp", System.getProperty("java.class.path"), SweepHeap.class.getName(), Integer.toString(n), table);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String line;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            line = r.readLine();
+        }
+        p.waitFor();
+        new Bootstrap(template).dropTable(table);
+        if (line == null) {
+            row("peak heap, sweep over " + n + " due contacts (-Xmx256m)", "the sweep did not finish (exit " + p.exitValue() + ")", "< 256 MB");
+            return;
+        }
+        Map<?, ?> m = (Map<?, ?>) Json.read(line, "");
+        row("peak heap, sweep over " + n + " due contacts (-Xmx256m)",
+                String.format(Locale.ROOT, "%.0f MB used at most; %s in %.0f s", ((Number) m.get("peakHeapUsedBytes")).doubleValue() / 1e6,
+                        m.get("counts"), ((Number) m.get("sweepSeconds")).doubleValue()), "< 256 MB");
+    }
+}
