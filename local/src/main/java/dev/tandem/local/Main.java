@@ -108,9 +108,10 @@ public final class Main {
             return 2;
         }
         boolean json = args.contains("--json");
+        boolean keep = args.contains("--keep");
         for (String a : args.subList(1, args.size())) {
-            if (!a.equals("--json")) {
-                System.err.println("usage: tandem simulate FILE [--json]");
+            if (!a.equals("--json") && !a.equals("--keep")) {
+                System.err.println("usage: tandem simulate FILE [--json] [--keep]");
                 return 2;
             }
         }
@@ -121,7 +122,9 @@ public final class Main {
         try {
             r = new Simulator(template, scenario, Simulator.overrides(table), System.err).run();
         } finally {
-            new Bootstrap(template).dropTable(table);
+            if (!keep) {
+                new Bootstrap(template).dropTable(table);
+            }
         }
         if (json) {
             for (var d : r.decisions()) {
@@ -132,7 +135,7 @@ public final class Main {
         }
         System.err.printf("tandem simulate: %d contacts, %d decisions, %s simulated in %.1f s (table %s)%n",
                 scenario.contacts().size(), r.decisions().size(),
-                java.time.Duration.between(scenario.start(), scenario.until()), (System.nanoTime() - started) / 1e9, "dropped");
+                java.time.Duration.between(scenario.start(), scenario.until()), (System.nanoTime() - started) / 1e9, keep ? table + ", kept" : "dropped");
         return 0;
     }
 

@@ -298,8 +298,12 @@ public final class Sweep {
         Map<String, String> headers = new LinkedHashMap<>();
         String viewCode = null;
         if (send.channel() == Channel.EMAIL) {
-            viewCode = links.newViewCode();
-            links.view(viewCode, send.content().subject(), send.content().body());
+            // The web version is kept for an email an SMS will link to (email-first's follow-up): storing every
+            // email's HTML would cost more than the rest of the send.
+            if (plan.next() instanceof Plan.Continue c && Steps.SMS.equals(c.step())) {
+                viewCode = links.newViewCode();
+                links.view(viewCode, send.content().subject(), send.content().body());
+            }
             if (!campaign.transactional()) {
                 String unsubscribe = links.unsubscribeUrl(links.newUnsubscribeCode());
                 headers.put("List-Unsubscribe", "<" + unsubscribe + ">");
@@ -341,7 +345,9 @@ public final class Sweep {
         data.put("template", send.template());
         if (send.channel() == Channel.EMAIL) {
             data.put("subject", send.content().subject());
-            data.put("viewCode", viewCode);
+            if (viewCode != null) {
+                data.put("viewCode", viewCode);
+            }
         } else {
             data.put("text", send.content().body());
             if (run.get(Run.EMAIL_MESSAGE_ID) != null) {
@@ -358,7 +364,9 @@ public final class Sweep {
         if (next instanceof Plan.Continue c && send.channel() == Channel.EMAIL) {
             Map<String, String> more = new LinkedHashMap<>(c.data());
             more.put(Run.EMAIL_MESSAGE_ID, messageId);
-            more.put(Run.VIEW_CODE, viewCode);
+            if (viewCode != null) {
+                more.put(Run.VIEW_CODE, viewCode);
+            }
             next = new Plan.Continue(c.step(), c.dueAt(), more);
         }
         List<String> counters = new ArrayList<>();

@@ -178,7 +178,48 @@ public final class Bench {
             row("cold start to first response, " + fn + " (median of " + runs + " JVMs)",
                     times.get(times.size() / 2) + " ms (min " + times.get(0) + ", max " + times.get(times.size() - 1) + ")", "<= 600 ms");
             System.err.println("    " + fn + " answered: " + abbreviate(response));
+            row("  the same with an AppCDS archive of one training run", coldWithCds(fn, overrides, runs), "(what SnapStart does better)");
         }
+    }
+
+    /**
+     * The same cold start with an application class-data archive, dumped by one training run: how much of the
+     * cold start is class loading. CDS needs jars on the class path, so the runner goes in a jar of its own.
+     */
+    private String coldWithCds(String fn, Map<String, String> overrides, int runs) throws Exception {
+        Path dir = Files.createTempDirectory("tandem-cds");
+        Path runner = dir.resolve("runner.jar");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(runner))) {
+            String name = ColdStartRunner.class.getName().replace('.', '/') + ".class";
+            jar.putNextEntry(new java.util.jar.JarEntry(name));
+            jar.write(Files.readAllBytes(root.resolve("local/target/classes").resolve(name)));
+            jar.closeEntry();
+        }
+        String cp = runnerClasspath(JARS.get(fn)).replace(root.resolve("local/target/classes").toString(), runner.toString());
+        Path archive = dir.resolve(fn + ".jsa");
+        Map<String, String> env = new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn);
+        List<Long> times = new ArrayList<>();
+        for (int i = -1; i < runs; i++) {
+            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-cp", cp));
+            cmd.add(1, i < 0 ? "-XX:ArchiveClassesAtExit=" + archive : "-XX:SharedArchiveFile=" + archive);
+            cmd.addAll(List.of(ColdStartRunner.class.getName(), template.handlerClass(fn), root.resolve(EVENTS.get(fn)).toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            long start = System.nanoTime();
+            Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                r.readLine();
+            }
+            long elapsed = System.nanoTime() - start;
+            p.waitFor();
+            if (i >= 0) {
+                times.add(elapsed / 1_000_000);
+            }
+        }
+        times.sort(null);
+        return times.get(times.size() / 2) + " ms (min " + times.get(0) + ", max " + times.get(times.size() - 1) + ")";
     }
 
     private static String javaBin() {

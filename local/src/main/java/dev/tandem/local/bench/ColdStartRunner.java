@@ -24,9 +24,12 @@ public final class ColdStartRunner {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void main(String[] args) throws Exception {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        long inMain = System.currentTimeMillis();
         Class<?> type = Class.forName(args[0]);
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         Object handler = type.getConstructor().newInstance();
+        long constructed = System.currentTimeMillis();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (handler instanceof RequestStreamHandler s) {
             s.handleRequest(new ByteArrayInputStream(event), out, null);
@@ -46,6 +49,10 @@ public final class ColdStartRunner {
         }
         System.out.println(out.toString(StandardCharsets.UTF_8).replace('\n', ' '));
         System.out.flush();
+        long answered = System.currentTimeMillis();
+        // Where the time went, for whoever reads the bench's error stream.
+        System.err.println("cold-start-phases jvm=" + (inMain - jvmStart) + "ms init=" + (constructed - inMain)
+                + "ms first-request=" + (answered - constructed) + "ms");
         System.exit(0);
     }
 }

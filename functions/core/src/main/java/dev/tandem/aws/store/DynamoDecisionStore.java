@@ -379,7 +379,8 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             item.put("subject", s(l.subject()));
         }
         if (l.html() != null) {
-            item.put("html", s(l.html()));
+            // Stored compressed: email HTML shrinks four to eight times, and write units are per kilobyte.
+            item.put("htmlGz", AttributeValue.builder().b(software.amazon.awssdk.core.SdkBytes.fromByteArray(gzip(l.html()))).build());
         }
         item.put(Keys.EXPIRES_AT, n(EventItems.expiry(at, config.retention())));
         return item;
@@ -706,7 +707,26 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             return Optional.empty();
         }
         return Optional.of(new Target(kind, code, string(item, "contactId"), string(item, "campaign"), string(item, "step"),
-                string(item, "url"), string(item, "subject"), string(item, "html")));
+                string(item, "url"), string(item, "subject"),
+                item.get("htmlGz") == null ? null : gunzip(item.get("htmlGz").b().asByteArray())));
+    }
+
+    static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static String gunzip(byte[] bytes) {
+        try (java.util.zip.GZIPInputStream z = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return new String(z.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** For tests: the stored view of a contact's profile, timeline and runs. */
