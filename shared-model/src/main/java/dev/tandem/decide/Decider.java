@@ -137,13 +137,9 @@ public final class Decider {
     // --- email-first ---------------------------------------------------------------------------
 
     private StepResult emailFirstEmail(Input in, Instant now) {
-        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
-        if (closed.isPresent()) {
-            return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, closed.get(), null), new Finish(DONE));
-        }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), in.campaign().id(), now);
-        if (block.isPresent()) {
-            return deferred(Steps.EMAIL, Channel.EMAIL, block.get(), null);
+        Optional<StepResult> stopped = stopped(in, Steps.EMAIL, Channel.EMAIL, now);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         Email e = email(in, in.campaign().emailTemplate(), null);
         return StepResult.of(Decision.send(Steps.EMAIL, Channel.EMAIL, in.campaign().emailTemplate(), e.content, null),
@@ -155,13 +151,9 @@ public final class Decider {
         if (messageId != null && !in.timeline().humanEngagementWith(messageId).isEmpty()) {
             return StepResult.of(Decision.skip(Steps.SMS, Channel.SMS, Reason.ENGAGED, null), new Finish(DONE));
         }
-        Optional<Reason> closed = closed(in.contact(), Channel.SMS);
-        if (closed.isPresent()) {
-            return StepResult.of(Decision.skip(Steps.SMS, Channel.SMS, closed.get(), null), new Finish(DONE));
-        }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), in.campaign().id(), now);
-        if (block.isPresent()) {
-            return deferred(Steps.SMS, Channel.SMS, block.get(), null);
+        Optional<StepResult> stopped = stopped(in, Steps.SMS, Channel.SMS, now);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         String view = in.run().get(Run.VIEW_CODE);
         String link = view == null ? null : in.links().shortLink(in.links().viewUrl(view));
@@ -201,13 +193,9 @@ public final class Decider {
                 return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, Reason.CONVERTED, null), new Finish(DONE));
             }
         }
-        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
-        if (closed.isPresent()) {
-            return StepResult.of(Decision.skip(Steps.EMAIL, Channel.EMAIL, closed.get(), null), new Finish(DONE));
-        }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), in.campaign().id(), now);
-        if (block.isPresent()) {
-            return deferred(Steps.EMAIL, Channel.EMAIL, block.get(), null);
+        Optional<StepResult> stopped = stopped(in, Steps.EMAIL, Channel.EMAIL, now);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         Email e = email(in, in.campaign().emailTemplate(), null);
         return StepResult.of(Decision.send(Steps.EMAIL, Channel.EMAIL, in.campaign().emailTemplate(), e.content, null),
@@ -234,9 +222,9 @@ public final class Decider {
             chosen = Channel.SMS;
             rule = "urgent";
         } else {
-            Instant since = now.minus(HABIT_WINDOW);
-            long email = in.timeline().humanEngagements(Channel.EMAIL, since);
-            long sms = in.timeline().humanEngagements(Channel.SMS, since);
+            long[] habits = in.timeline().humanEngagements(now.minus(HABIT_WINDOW));
+            long email = habits[0];
+            long sms = habits[1];
             if (email != sms) {
                 chosen = sms > email ? Channel.SMS : Channel.EMAIL;
                 rule = "habits";
@@ -266,13 +254,9 @@ public final class Decider {
         if (in.timeline().firstAtOrAfter(in.run().startedAt(), e -> e.is(EventType.CONVERSION)).isPresent()) {
             return StepResult.of(Decision.skip(Steps.CLICK_NO_CONVERSION, Channel.SMS, Reason.CONVERTED, null), new Finish(DONE));
         }
-        Optional<Reason> closed = closed(in.contact(), Channel.SMS);
-        if (closed.isPresent()) {
-            return StepResult.of(Decision.skip(Steps.CLICK_NO_CONVERSION, Channel.SMS, closed.get(), null), new Finish(DONE));
-        }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), c.id(), now);
-        if (block.isPresent()) {
-            return deferred(Steps.CLICK_NO_CONVERSION, Channel.SMS, block.get(), null);
+        Optional<StepResult> stopped = stopped(in, Steps.CLICK_NO_CONVERSION, Channel.SMS, now);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         String target = in.run().get(Run.LINK) != null ? in.run().get(Run.LINK) : c.link();
         String link = target == null ? null : in.links().shortLink(target);
@@ -287,13 +271,9 @@ public final class Decider {
 
     private StepResult replyAnswer(Input in, Instant now) {
         Campaign c = in.campaign();
-        Optional<Reason> closed = closed(in.contact(), Channel.EMAIL);
-        if (closed.isPresent()) {
-            return StepResult.of(Decision.skip(Steps.SMS_REPLY, Channel.EMAIL, closed.get(), null), new Finish(DONE));
-        }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.EMAIL, in.timeline(), c.id(), now);
-        if (block.isPresent()) {
-            return deferred(Steps.SMS_REPLY, Channel.EMAIL, block.get(), null);
+        Optional<StepResult> stopped = stopped(in, Steps.SMS_REPLY, Channel.EMAIL, now);
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
         String trigger = in.run().get(Run.TRIGGER_EVENT);
         String replyText = trigger == null ? null
@@ -321,6 +301,16 @@ public final class Decider {
             return Optional.of(Reason.NO_CONSENT);
         }
         return Optional.empty();
+    }
+
+    /** Consent and reachability, then the budget: the skip or the deferral that stops a step, if one does. */
+    private Optional<StepResult> stopped(Input in, String step, Channel channel, Instant now) {
+        Optional<Reason> closed = closed(in.contact(), channel);
+        if (closed.isPresent()) {
+            return Optional.of(StepResult.of(Decision.skip(step, channel, closed.get(), null), new Finish(DONE)));
+        }
+        Optional<Budget.Block> block = budget.check(in.contact(), channel, in.timeline(), in.campaign().id(), now);
+        return block.map(b -> deferred(step, channel, b, null));
     }
 
     private static StepResult deferred(String step, Channel channel, Budget.Block block, String rule) {

@@ -140,18 +140,26 @@ public final class Timeline {
         return Optional.ofNullable(found);
     }
 
-    /** Human engagements per channel since an instant: the contact's habits. */
-    public long humanEngagements(Channel channel, Instant since) {
-        long n = 0;
+    /** Human engagements since an instant, by channel in one pass: [email, sms]. */
+    public long[] humanEngagements(Instant since) {
+        long[] n = new long[2];
         for (TimelineEvent e : events) {
             if (e.at().isBefore(since)) {
                 break;
             }
-            if (e.isHumanEngagement() && e.channel().orElse(null) == channel) {
-                n++;
+            if (e.isHumanEngagement()) {
+                EventType t = EventType.of(e.type()).orElse(null);
+                if (t != null && t.channel().isPresent()) {
+                    n[t.channel().get() == Channel.EMAIL ? 0 : 1]++;
+                }
             }
         }
         return n;
+    }
+
+    /** Human engagements on one channel since an instant: the contact's habits. */
+    public long humanEngagements(Channel channel, Instant since) {
+        return humanEngagements(since)[channel == Channel.EMAIL ? 0 : 1];
     }
 
     public List<TimelineEvent> all(Predicate<TimelineEvent> test) {

@@ -37,11 +37,12 @@ public record TimelineEvent(
     }
 
     public boolean is(EventType t) {
-        return EventType.of(type).filter(k -> k == t).isPresent();
+        return EventType.of(type).orElse(null) == t;
     }
 
     public Optional<Channel> channel() {
-        return EventType.of(type).flatMap(EventType::channel);
+        EventType t = EventType.of(type).orElse(null);
+        return t == null ? Optional.empty() : t.channel();
     }
 
     public Optional<String> text(String key) {

@@ -103,26 +103,10 @@ public final class DynamoContactStore implements ContactStore {
     public void save(Contact next, Contact previous) {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder().update(profileUpdate(next, previous)).build());
-        int emailAt = -1;
-        int phoneAt = -1;
-        String email = next.email() == null ? null : Keys.email(next.email());
-        String oldEmail = previous == null || previous.email() == null ? null : Keys.email(previous.email());
-        if (email != null && !email.equals(oldEmail)) {
-            emailAt = writes.size();
-            writes.add(claimLookup(email, next.id()));
-        }
-        if (oldEmail != null && !oldEmail.equals(email)) {
-            writes.add(releaseLookup(oldEmail, next.id()));
-        }
-        String phone = next.phone() == null ? null : Keys.phone(next.phone());
-        String oldPhone = previous == null || previous.phone() == null ? null : Keys.phone(previous.phone());
-        if (phone != null && !phone.equals(oldPhone)) {
-            phoneAt = writes.size();
-            writes.add(claimLookup(phone, next.id()));
-        }
-        if (oldPhone != null && !oldPhone.equals(phone)) {
-            writes.add(releaseLookup(oldPhone, next.id()));
-        }
+        int emailAt = moveLookup(writes, next.email() == null ? null : Keys.email(next.email()),
+                previous == null || previous.email() == null ? null : Keys.email(previous.email()), next.id());
+        int phoneAt = moveLookup(writes, next.phone() == null ? null : Keys.phone(next.phone()),
+                previous == null || previous.phone() == null ? null : Keys.phone(previous.phone()), next.id());
         try {
             db.transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
@@ -222,6 +206,19 @@ public final class DynamoContactStore implements ContactStore {
             refs.add(Keys.phone(c.phone()));
         }
         return AttributeValues.of(refs);
+    }
+
+    /** Claims a new lookup and releases the old one when an address changes; the claim's index, or -1. */
+    private int moveLookup(List<TransactWriteItem> writes, String now, String before, String contactId) {
+        int at = -1;
+        if (now != null && !now.equals(before)) {
+            at = writes.size();
+            writes.add(claimLookup(now, contactId));
+        }
+        if (before != null && !before.equals(now)) {
+            writes.add(releaseLookup(before, contactId));
+        }
+        return at;
     }
 
     private TransactWriteItem claimLookup(String pk, String contactId) {
@@ -349,11 +346,7 @@ public final class DynamoContactStore implements ContactStore {
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder()
-                .tableName(config.table())
-                .item(item)
-                .conditionExpression("attribute_not_exists(PK)")
-                .build()).build();
+        return Transactions.put(config.table(), item, Transactions.ABSENT);
     }
 
     private TransactWriteItem profileExists(String contactId) {

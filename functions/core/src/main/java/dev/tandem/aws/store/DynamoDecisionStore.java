@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -387,11 +386,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        Put.Builder p = Put.builder().tableName(config.table()).item(item);
-        if (condition != null) {
-            p.conditionExpression(condition);
-        }
-        return TransactWriteItem.builder().put(p.build()).build();
+        return Transactions.put(config.table(), item, condition);
     }
 
     private TransactWriteItem counters(String campaign, String contactId, List<String> counters) {
@@ -466,15 +461,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         if (!counters.isEmpty()) {
             writes.add(counters(run.campaign(), run.contactId(), counters));
         }
-        try {
-            db.transactWriteItems(r -> r.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Transactions.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
-        }
+        return runMoved(writes);
     }
 
     @Override
@@ -482,6 +469,11 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(run.claim()).finish("unknown", run.claim().at()).build()).build());
         writes.add(counters(run.campaign(), run.contactId(), counters));
+        return runMoved(writes);
+    }
+
+    /** Writes a transaction whose first write moves a run; false when another writer moved the run first. */
+    private boolean runMoved(List<TransactWriteItem> writes) {
         try {
             db.transactWriteItems(r -> r.transactItems(writes));
             return true;

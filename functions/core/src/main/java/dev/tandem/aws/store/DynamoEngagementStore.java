@@ -179,11 +179,7 @@ public final class DynamoEngagementStore implements EngagementStore {
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder()
-                .tableName(config.table())
-                .item(item)
-                .conditionExpression("attribute_not_exists(PK)")
-                .build()).build();
+        return Transactions.put(config.table(), item, Transactions.ABSENT);
     }
 
     @Override
