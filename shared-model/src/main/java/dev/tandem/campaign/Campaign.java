@@ -79,10 +79,10 @@ public record Campaign(
                 throw new InvalidInputException(String.valueOf(k), "unknown campaign field " + k);
             }
         }
-        String topic = Checks.maxLength("topic", string(m, "topic"), 200);
+        String topic = Checks.maxLength("topic", Checks.string(m, "topic"), 200);
         Playbook playbook = Playbook.parse("playbook", m.get("playbook"));
-        String email = string(m, "email");
-        String sms = string(m, "sms");
+        String email = Checks.string(m, "email");
+        String sms = Checks.string(m, "sms");
         switch (playbook) {
             case EMAIL_FIRST, SMS_FIRST -> {
                 Checks.required("email", email);
@@ -128,7 +128,7 @@ public record Campaign(
             }
             if (t.get("clickNoConversion") != null) {
                 Map<?, ?> c = object(t.get("clickNoConversion"), "triggers.clickNoConversion");
-                String tid = Checks.required("triggers.clickNoConversion.sms", string(c, "sms", "triggers.clickNoConversion.sms"));
+                String tid = Checks.required("triggers.clickNoConversion.sms", Checks.string(c, "sms", "triggers.clickNoConversion.sms"));
                 clickT = template("triggers.clickNoConversion.sms", tid, Channel.SMS, templates);
                 Object after = c.get("after");
                 click = new ClickNoConversion(tid, after == null ? DEFAULT_CLICK_AFTER
@@ -136,7 +136,7 @@ public record Campaign(
             }
             if (t.get("smsReply") != null) {
                 Map<?, ?> r = object(t.get("smsReply"), "triggers.smsReply");
-                String tid = Checks.required("triggers.smsReply.email", string(r, "email", "triggers.smsReply.email"));
+                String tid = Checks.required("triggers.smsReply.email", Checks.string(r, "email", "triggers.smsReply.email"));
                 template("triggers.smsReply.email", tid, Channel.EMAIL, templates);
                 reply = new SmsReply(tid);
             }
@@ -156,7 +156,7 @@ public record Campaign(
                 exitOn.add(s);
             }
         }
-        String link = string(m, "link");
+        String link = Checks.string(m, "link");
         if (link != null) {
             try {
                 URI u = URI.create(link);
@@ -246,17 +246,5 @@ public record Campaign(
             throw new InvalidInputException(field, field + " must be an object");
         }
         return m;
-    }
-
-    private static String string(Map<?, ?> m, String key) {
-        return string(m, key, key);
-    }
-
-    private static String string(Map<?, ?> m, String key, String field) {
-        Object v = m.get(key);
-        if (v != null && !(v instanceof String)) {
-            throw new InvalidInputException(field, field + " must be a string");
-        }
-        return (String) v;
     }
 }

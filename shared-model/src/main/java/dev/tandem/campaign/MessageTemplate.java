@@ -31,9 +31,9 @@ public record MessageTemplate(String id, Channel channel, String subject, String
                 throw new InvalidInputException(String.valueOf(k), "unknown template field " + k);
             }
         }
-        Channel channel = Channel.parse("channel", string(m, "channel"));
-        String body = Checks.maxLength("body", Checks.required("body", string(m, "body")), MAX_BODY);
-        String subject = string(m, "subject");
+        Channel channel = Channel.parse("channel", Checks.string(m, "channel"));
+        String body = Checks.maxLength("body", Checks.required("body", Checks.string(m, "body")), MAX_BODY);
+        String subject = Checks.string(m, "subject");
         if (channel == Channel.EMAIL) {
             Checks.maxLength("subject", Checks.required("subject", subject), 998);
         } else if (subject != null) {
@@ -52,13 +52,5 @@ public record MessageTemplate(String id, Channel channel, String subject, String
         }
         m.put("body", body);
         return m;
-    }
-
-    private static String string(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v != null && !(v instanceof String)) {
-            throw new InvalidInputException(key, key + " must be a string");
-        }
-        return (String) v;
     }
 }

@@ -37,9 +37,9 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
         if (bodyId != null && !id.equals(bodyId)) {
             throw new InvalidInputException("id", "id in the body must match the id in the path");
         }
-        String email = optionalString(map, "email");
-        String phone = optionalString(map, "phone");
-        String zone = optionalString(map, "timezone");
+        String email = Checks.string(map, "email");
+        String phone = Checks.string(map, "phone");
+        String zone = Checks.string(map, "timezone");
         if (email == null && phone == null) {
             throw new InvalidInputException("email", "a contact needs an email or a phone");
         }
@@ -73,17 +73,6 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
                 attributes == null ? Map.of() : attributes,
                 existing == null ? now : existing.createdAt(),
                 now);
-    }
-
-    private static String optionalString(Map<?, ?> map, String field) {
-        Object v = map.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw new InvalidInputException(field, field + " must be a string");
-        }
-        return s;
     }
 
     private static Map<Channel, Consent> consent(Object raw, String source, Instant now) {

@@ -69,9 +69,9 @@ public final class EventDrafts {
                 throw new InvalidInputException(String.valueOf(key), "unknown field " + key);
             }
         }
-        String eventId = Checks.id("eventId", string(map, "eventId"));
-        String contactId = Checks.id("contactId", string(map, "contactId"));
-        String type = Checks.required("type", string(map, "type"));
+        String eventId = Checks.id("eventId", Checks.string(map, "eventId"));
+        String contactId = Checks.id("contactId", Checks.string(map, "contactId"));
+        String type = Checks.required("type", Checks.string(map, "type"));
         EventType kind = EventType.of(type).orElse(null);
         if (kind != EventType.CONVERSION && kind != EventType.CUSTOM) {
             throw new InvalidInputException("type", "type must be conversion or custom.<name>");
@@ -79,10 +79,10 @@ public final class EventDrafts {
         if (kind == EventType.CUSTOM && !type.matches("custom\\.[A-Za-z0-9_.-]{1,64}")) {
             throw new InvalidInputException("type", "a custom type is custom. and up to 64 letters, digits, _ . -");
         }
-        String at = string(map, "at");
+        String at = Checks.string(map, "at");
         Instant when = at == null ? now : Checks.instant("at", at);
-        String campaign = string(map, "campaign");
-        String step = string(map, "step");
+        String campaign = Checks.string(map, "campaign");
+        String step = Checks.string(map, "step");
         Map<String, Object> data = new LinkedHashMap<>();
         Object value = map.get("value");
         if (value != null) {
@@ -105,17 +105,6 @@ public final class EventDrafts {
                 campaign == null ? null : Checks.id("campaign", campaign),
                 step == null ? null : Checks.id("step", step),
                 null, data);
-    }
-
-    private static String string(Map<?, ?> map, String field) {
-        Object v = map.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw new InvalidInputException(field, field + " must be a string");
-        }
-        return s;
     }
 
     private static int sizeOf(Object v) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,20 @@ public final class Checks {
                     field + " may hold only letters, digits and . _ @ - and must start with a letter or digit");
         }
         return v;
+    }
+
+    /** An optional string member of a JSON object: null when absent, an error naming it when not a string. */
+    public static String string(Map<?, ?> map, String key) {
+        return string(map, key, key);
+    }
+
+    /** The same, with the error naming {@code field} (the key's full path). */
+    public static String string(Map<?, ?> map, String key, String field) {
+        Object v = map.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new InvalidInputException(field, field + " must be a string");
+        }
+        return (String) v;
     }
 
     public static String required(String field, String value) {

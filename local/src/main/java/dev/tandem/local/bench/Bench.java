@@ -95,7 +95,7 @@ public final class Bench {
         api.ok("PUT", "/contacts/c1", Files.readString(root.resolve("events/api-put-contact.json"))
                 .transform(s -> (String) ((Map<?, ?>) Json.read(s, "")).get("body")));
         if (only.contains("sizes")) {
-            sizes();
+            sizes(env);
         }
         if (only.contains("cold")) {
             coldStarts(env);
@@ -129,11 +129,25 @@ public final class Bench {
 
     // --- size ----------------------------------------------------------------------------------
 
-    private void sizes() {
+    private void sizes(Map<String, String> overrides) throws Exception {
         for (String fn : FUNCTIONS) {
             long bytes = root.resolve(JARS.get(fn)).toFile().length();
-            row("deployable size, " + fn, String.format(Locale.ROOT, "%.2f MB", bytes / 1e6), "<= 10 MB");
+            row("deployable size, " + fn, megabytes(bytes), "<= 10 MB");
         }
+        Path dir = Files.createTempDirectory("tandem-strip");
+        for (JarStrip.Level level : JarStrip.Level.values()) {
+            Path copy = dir.resolve("decider-" + level + ".jar");
+            JarStrip.copy(root.resolve(JARS.get("DeciderFunction")), copy, level);
+            String answer = coldRun("DeciderFunction", copy.toString(), overrides)[1];
+            row("  DeciderFunction, SDK " + (level == JarStrip.Level.ALL ? "debug info" : "local variable tables") + " stripped (not shipped)",
+                    megabytes(copy.toFile().length()) + (answer == null ? ", and it does not answer" : ", and it answers"), "<= 10 MB");
+            Files.delete(copy);
+        }
+        Files.delete(dir);
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
     }
 
     // --- cold start ----------------------------------------------------------------------------
@@ -156,23 +170,12 @@ public final class Bench {
             List<Long> times = new ArrayList<>();
             String response = null;
             for (int i = 0; i < runs; i++) {
-                Map<String, String> env = new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn);
-                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", runnerClasspath(JARS.get(fn)),
-                        ColdStartRunner.class.getName(), template.handlerClass(fn), root.resolve(EVENTS.get(fn)).toString());
-                pb.environment().clear();
-                pb.environment().putAll(env);
-                pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-                long start = System.nanoTime();
-                Process p = pb.start();
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    response = r.readLine();
+                String[] run = coldRun(fn, JARS.get(fn), overrides);
+                response = run[1];
+                if (response == null) {
+                    throw new IllegalStateException(fn + " did not answer from its deployable jar");
                 }
-                long elapsed = System.nanoTime() - start;
-                p.waitFor();
-                if (response == null || p.exitValue() != 0) {
-                    throw new IllegalStateException(fn + " did not answer from its deployable jar (exit " + p.exitValue() + ")");
-                }
-                times.add(elapsed / 1_000_000);
+                times.add(Long.parseLong(run[0]));
             }
             times.sort(null);
             row("cold start to first response, " + fn + " (median of " + runs + " JVMs)",
@@ -180,6 +183,25 @@ public final class Bench {
             System.err.println("    " + fn + " answered: " + abbreviate(response));
             row("  the same with an AppCDS archive of one training run", coldWithCds(fn, overrides, runs), "(what SnapStart does better)");
         }
+    }
+
+    /** One fresh JVM running a function from a jar on the sample event: [milliseconds, first line or null on failure]. */
+    private String[] coldRun(String fn, String jar, Map<String, String> overrides) throws Exception {
+        Map<String, String> env = new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn);
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", runnerClasspath(jar),
+                ColdStartRunner.class.getName(), template.handlerClass(fn), root.resolve(EVENTS.get(fn)).toString());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String response;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            response = r.readLine();
+        }
+        long elapsed = System.nanoTime() - start;
+        p.waitFor();
+        return new String[]{Long.toString(elapsed / 1_000_000), p.exitValue() == 0 ? response : null};
     }
 
     /**
