@@ -32,6 +32,15 @@ class TemplateTest {
     }
 
     @Test
+    void runsOneSweepAtATimeAndDropsATickThatFindsOneRunning() {
+        Map<?, ?> target = (Map<?, ?>) template.properties("DeciderSchedule").get("Target");
+        Map<?, ?> retry = (Map<?, ?>) target.get("RetryPolicy");
+
+        assertEquals(1, template.resolve(template.properties("DeciderFunction").get("ReservedConcurrentExecutions")));
+        assertEquals(0, retry.get("MaximumRetryAttempts"));
+    }
+
+    @Test
     void resolvesIntrinsicsLocally() {
         assertEquals("arn:aws:dynamodb:" + template.region() + ":123456789012:table/TandemTable",
                 template.resolve(Map.of("Fn::GetAtt", List.of("TandemTable", "Arn"))));
