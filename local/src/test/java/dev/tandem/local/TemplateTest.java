@@ -32,12 +32,15 @@ class TemplateTest {
     }
 
     @Test
-    void runsOneSweepAtATimeAndDropsATickThatFindsOneRunning() {
+    void runsOneSweepAtATimeAndDropsATickThatWaitsMoreThanAMinute() {
+        Map<String, Object> decider = template.properties("DeciderFunction");
+        Map<?, ?> queued = (Map<?, ?>) decider.get("EventInvokeConfig");
         Map<?, ?> target = (Map<?, ?>) template.properties("DeciderSchedule").get("Target");
-        Map<?, ?> retry = (Map<?, ?>) target.get("RetryPolicy");
 
-        assertEquals(1, template.resolve(template.properties("DeciderFunction").get("ReservedConcurrentExecutions")));
-        assertEquals(0, retry.get("MaximumRetryAttempts"));
+        assertEquals(1, template.resolve(decider.get("ReservedConcurrentExecutions")));
+        assertEquals(60, queued.get("MaximumEventAgeInSeconds"));
+        assertEquals(0, queued.get("MaximumRetryAttempts"));
+        assertEquals(0, ((Map<?, ?>) target.get("RetryPolicy")).get("MaximumRetryAttempts"));
     }
 
     @Test
