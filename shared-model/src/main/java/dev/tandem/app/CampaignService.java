@@ -70,7 +70,7 @@ public final class CampaignService {
 
     public Campaign campaign(String id, String publicBaseUrl) {
         Checks.id("id", id);
-        return campaigns.campaign(id, campaigns.policy(), LinkMaker.lengthFor(publicBaseUrl))
+        return campaigns.campaign(id, t -> campaigns.template(t).orElse(null), campaigns.policy(), LinkMaker.lengthFor(publicBaseUrl))
                 .orElseThrow(() -> new NotFoundException("id", "no campaign " + id));
     }
 

@@ -86,6 +86,7 @@ public final class Sweep {
         private ContactPolicy policy;
         private Decider decider;
         final Map<String, Optional<Campaign>> campaigns = new HashMap<>();
+        final Map<String, Optional<MessageTemplate>> definitions = new HashMap<>();
         final Map<String, Renderer.Compiled> templates = new HashMap<>();
         final List<DecisionLine> lines = new ArrayList<>();
         final Map<String, Integer> counts = new TreeMap<>();
@@ -105,11 +106,17 @@ public final class Sweep {
 
         Optional<Campaign> campaign(String id) {
             decider();
-            return campaigns.computeIfAbsent(id, k -> store.campaign(k, policy, LinkMaker.lengthFor(settings.publicBaseUrl())));
+            return campaigns.computeIfAbsent(id, k -> store.campaign(k, t -> definition(t).orElse(null), policy,
+                    LinkMaker.lengthFor(settings.publicBaseUrl())));
+        }
+
+        /** A template as stored, read once a pass: checking a campaign and rendering its messages share the read. */
+        private Optional<MessageTemplate> definition(String id) {
+            return definitions.computeIfAbsent(id, store::template);
         }
 
         Renderer.Compiled template(String id) {
-            return templates.computeIfAbsent(id, k -> Renderer.compile(store.template(k)
+            return templates.computeIfAbsent(id, k -> Renderer.compile(definition(k)
                     .orElseThrow(() -> new IllegalStateException("template " + k + " is gone"))));
         }
 
@@ -248,9 +255,7 @@ public final class Sweep {
         }
         Optional<DecisionStore.SendView> view = store.view(run.contactId(), now.minus(Decider.HABIT_WINDOW), settings.timelineEvents());
         if (view.isEmpty()) {
-            if (!run.isNew()) {
-                store.settle(run, new Plan.Drop("contact " + run.contactId() + " is gone"), List.of(), List.of());
-            }
+            store.settle(run, new Plan.Drop("contact " + run.contactId() + " is gone"), List.of(), List.of());
             pass.count("missing-contact");
             return;
         }
@@ -269,9 +274,7 @@ public final class Sweep {
                 counters.add(CampaignStats.decision(d.channel() == null ? null : d.channel().wire(), d.action().wire(), d.reason().wire()));
             }
             if (plan.next() instanceof Plan.Drop) {
-                if (!run.isNew()) {
-                    store.settle(run, plan.next(), lines, counters);
-                }
+                store.settle(run, plan.next(), lines, counters);
                 pass.count("dropped");
                 return;
             }

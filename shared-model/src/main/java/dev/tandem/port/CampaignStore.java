@@ -8,6 +8,7 @@ import dev.tandem.decide.Launch;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The definitions the API writes (templates, campaigns, the contact policy, launches) and what it reads back. */
 public interface CampaignStore {
@@ -19,7 +20,8 @@ public interface CampaignStore {
     /** Stores a campaign definition that {@link Campaign#from} accepted. */
     void putCampaign(Campaign campaign);
 
-    Optional<Campaign> campaign(String id, ContactPolicy policy, int linkLength);
+    /** A stored campaign, checked again against {@code templates} (the caller's reads, so that it can keep them). */
+    Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength);
 
     ContactPolicy policy();
 

@@ -13,6 +13,7 @@ import dev.tandem.timeline.TimelineEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the decider needs of the store. Due work is indexed by time on sharded keys, so a sweep reads only
@@ -35,7 +36,8 @@ public interface DecisionStore {
     record SendView(ContactStore.ContactView view, long sendSequence) {
     }
 
-    Optional<Campaign> campaign(String id, ContactPolicy policy, int linkLength);
+    /** A stored campaign, checked again against {@code templates} (the caller's reads, so that it can keep them). */
+    Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength);
 
     Optional<MessageTemplate> template(String id);
 
@@ -66,7 +68,10 @@ public interface DecisionStore {
     /** Gives a throttled send back, due again at {@code dueAt}: not lost, not doubled. */
     void release(Run run, Run.Claim claim, Instant dueAt);
 
-    /** Applies a decision that sends nothing (defer, skip, finish, arm, drop). False when another writer moved the run. */
+    /**
+     * Applies a decision that sends nothing (defer, skip, finish, arm, drop). Dropping a run never stored writes
+     * nothing. False when another writer moved the run.
+     */
     boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters);
 
     /** A claim left by a crashed run: never resent blindly, marked unknown, counted in the stats. */

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static dev.tandem.aws.store.AttributeValues.m;
 import static dev.tandem.aws.store.AttributeValues.n;
@@ -131,45 +132,22 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
                 claim);
     }
 
-    private Map<String, AttributeValue> runKey(Run run) {
-        return key(Keys.contact(run.contactId()), Keys.run(run.campaign(), run.occurrence()));
-    }
-
     /** The whole item of a run not yet stored, in the state {@code next} leaves it. */
     private Map<String, AttributeValue> newRun(Run run, Plan.Next next, Run.Claim claim, List<String> refs, List<DecisionLine> lines) {
-        Map<String, AttributeValue> item = runKey(run);
-        item.put(Keys.TYPE, s(RunItems.TYPE));
-        item.put("contactId", s(run.contactId()));
-        item.put("campaign", s(run.campaign()));
-        item.put("occurrence", s(run.occurrence()));
-        item.put("kind", s(run.kind() == Run.Kind.TRIGGER ? "trigger" : "launch"));
-        item.put("step", s(run.step()));
-        item.put("startedAt", s(run.startedAt().toString()));
-        item.put("dueAt", s(run.dueAt().toString()));
-        item.put("armed", AttributeValue.builder().bool(run.armed()).build());
-        item.put("data", AttributeValues.of(run.data()));
-        item.put("version", n(0));
-        item.put("status", s("due"));
+        Instant due = run.dueAt();
+        boolean armed = run.armed();
+        String status = "due";
+        if (next instanceof Plan.Wait w) {
+            due = w.dueAt();
+            armed = w.armed();
+        } else if (next instanceof Plan.Finish f) {
+            status = f.status();
+        }
+        Map<String, AttributeValue> item = RunItems.item(run, due, armed, status, config);
         item.put("history", history(lines));
         item.put(DynamoContactStore.REFS, AttributeValues.of(refs));
         if (claim != null) {
             item.put("claim", claimValue(claim));
-        }
-        Instant due = run.dueAt();
-        String status = "due";
-        if (next instanceof Plan.Wait w) {
-            due = w.dueAt();
-            item.put("armed", AttributeValue.builder().bool(w.armed()).build());
-        } else if (next instanceof Plan.Finish f) {
-            status = f.status();
-        }
-        item.put("dueAt", s(due.toString()));
-        item.put("status", s(status));
-        if ("due".equals(status)) {
-            item.put(Keys.GSI1PK, s(Keys.due(run.contactId(), config.shards())));
-            item.put(Keys.GSI1SK, s(Keys.dueSort(due, run.contactId(), run.campaign(), run.occurrence())));
-        } else {
-            item.put(Keys.EXPIRES_AT, n(EventItems.expiry(due, config.retention())));
         }
         return item;
     }
@@ -306,7 +284,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
         Update build() {
             String expr = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
-            Update.Builder b = Update.builder().tableName(config.table()).key(runKey(run))
+            Update.Builder b = Update.builder().tableName(config.table()).key(RunItems.runKey(run))
                     .updateExpression(expr).expressionAttributeNames(names).expressionAttributeValues(values);
             if (!conditions.isEmpty()) {
                 b.conditionExpression(String.join(" AND ", conditions));
@@ -435,7 +413,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
     @Override
     public void release(Run run, Run.Claim claim, Instant dueAt) {
         try {
-            db.updateItem(RunItemsRequests.toRequest(new RunUpdate(run).claimedBy(claim).due(dueAt).build()));
+            db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(claim).due(dueAt).build()));
         } catch (ConditionalCheckFailedException e) {
             // someone else already moved it on
         }
@@ -448,7 +426,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             if (run.isNew()) {
                 return true;
             }
-            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(config.table()).key(runKey(run))
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(config.table()).key(RunItems.runKey(run))
                     .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
                     .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
                     .expressionAttributeValues(Map.of(":version", n(run.version()))).build()).build());
@@ -625,55 +603,48 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     @Override
     public void putTemplate(MessageTemplate t) {
-        Map<String, AttributeValue> item = key(Keys.template(t.id()), Keys.DEF);
-        item.put(Keys.TYPE, s("template"));
-        item.put("definition", AttributeValues.of(t.toMap()));
-        db.putItem(r -> r.tableName(config.table()).item(item));
+        putDefinition(Keys.template(t.id()), Keys.DEF, "template", t.toMap());
     }
 
     @Override
     public Optional<MessageTemplate> template(String id) {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.template(id), Keys.DEF))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(MessageTemplate.from(id, AttributeValues.toJava(item.get("definition").m())));
+        return definition(Keys.template(id), Keys.DEF).map(d -> MessageTemplate.from(id, d));
     }
 
     @Override
     public void putCampaign(Campaign c) {
-        Map<String, AttributeValue> item = key(Keys.campaign(c.id()), Keys.DEF);
-        item.put(Keys.TYPE, s("campaign"));
-        item.put("definition", AttributeValues.of(c.toMap()));
-        db.putItem(r -> r.tableName(config.table()).item(item));
+        putDefinition(Keys.campaign(c.id()), Keys.DEF, "campaign", c.toMap());
     }
 
     @Override
-    public Optional<Campaign> campaign(String id, ContactPolicy policy, int linkLength) {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.campaign(id), Keys.DEF))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, MessageTemplate> cache = new HashMap<>();
-        return Optional.of(Campaign.from(id, AttributeValues.toJava(item.get("definition").m()),
-                t -> cache.computeIfAbsent(t, k -> template(k).orElse(null)), policy, linkLength));
+    public Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength) {
+        return definition(Keys.campaign(id), Keys.DEF).map(d -> Campaign.from(id, d, templates, policy, linkLength));
     }
 
     @Override
     public ContactPolicy policy() {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.config(), "POLICY"))).item();
-        if (item == null || item.isEmpty()) {
-            return ContactPolicy.DEFAULT;
-        }
-        return ContactPolicy.from(AttributeValues.toJava(item.get("definition").m()));
+        return definition(Keys.config(), "POLICY").map(ContactPolicy::from).orElse(ContactPolicy.DEFAULT);
     }
 
     @Override
     public void putPolicy(ContactPolicy policy) {
-        Map<String, AttributeValue> item = key(Keys.config(), "POLICY");
-        item.put(Keys.TYPE, s("policy"));
-        item.put("definition", AttributeValues.of(policy.toMap()));
+        putDefinition(Keys.config(), "POLICY", "policy", policy.toMap());
+    }
+
+    /** Templates, campaigns and the policy: each one item whose {@code definition} is what the API accepted. */
+    private void putDefinition(String pk, String sk, String type, Map<String, Object> definition) {
+        Map<String, AttributeValue> item = key(pk, sk);
+        item.put(Keys.TYPE, s(type));
+        item.put("definition", AttributeValues.of(definition));
         db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    private Optional<Map<String, Object>> definition(String pk, String sk) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(pk, sk))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(AttributeValues.toJava(item.get("definition").m()));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.tandem.aws.store;
 
+import dev.tandem.decide.Run;
 import dev.tandem.ingest.SentMessage;
 import dev.tandem.ingest.TriggerWork;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,21 +25,39 @@ final class RunItems {
 
     /** A run a trigger starts, due at once: the decider arms it with the campaign's own timing. */
     static Map<String, AttributeValue> trigger(String contactId, TriggerWork w, StoreConfig config) {
-        Map<String, AttributeValue> item = key(Keys.contact(contactId), Keys.run(w.campaign(), w.occurrence()));
+        Run run = new Run(contactId, w.campaign(), w.occurrence(), Run.Kind.TRIGGER, w.trigger(), w.dueAt(), w.dueAt(),
+                false, w.data(), -1, null);
+        return item(run, run.dueAt(), run.armed(), "due", config);
+    }
+
+    static Map<String, AttributeValue> runKey(Run run) {
+        return key(Keys.contact(run.contactId()), Keys.run(run.campaign(), run.occurrence()));
+    }
+
+    /**
+     * A run's item as first written: due (on the due index) at {@code due}, or ended in {@code status} (and
+     * expiring with the retention).
+     */
+    static Map<String, AttributeValue> item(Run run, Instant due, boolean armed, String status, StoreConfig config) {
+        Map<String, AttributeValue> item = runKey(run);
         item.put(Keys.TYPE, s(TYPE));
-        item.put("contactId", s(contactId));
-        item.put("campaign", s(w.campaign()));
-        item.put("occurrence", s(w.occurrence()));
-        item.put("kind", s("trigger"));
-        item.put("step", s(w.trigger()));
-        item.put("startedAt", s(w.dueAt().toString()));
-        item.put("dueAt", s(w.dueAt().toString()));
-        item.put("armed", AttributeValue.builder().bool(false).build());
-        item.put("data", AttributeValues.of(w.data()));
-        item.put("status", s("due"));
+        item.put("contactId", s(run.contactId()));
+        item.put("campaign", s(run.campaign()));
+        item.put("occurrence", s(run.occurrence()));
+        item.put("kind", s(run.kind() == Run.Kind.TRIGGER ? "trigger" : "launch"));
+        item.put("step", s(run.step()));
+        item.put("startedAt", s(run.startedAt().toString()));
+        item.put("dueAt", s(due.toString()));
+        item.put("armed", AttributeValue.builder().bool(armed).build());
+        item.put("data", AttributeValues.of(run.data()));
+        item.put("status", s(status));
         item.put("version", n(0));
-        item.put(Keys.GSI1PK, s(Keys.due(contactId, config.shards())));
-        item.put(Keys.GSI1SK, s(Keys.dueSort(w.dueAt(), contactId, w.campaign(), w.occurrence())));
+        if ("due".equals(status)) {
+            item.put(Keys.GSI1PK, s(Keys.due(run.contactId(), config.shards())));
+            item.put(Keys.GSI1SK, s(Keys.dueSort(due, run.contactId(), run.campaign(), run.occurrence())));
+        } else {
+            item.put(Keys.EXPIRES_AT, n(EventItems.expiry(due, config.retention())));
+        }
         return item;
     }
 
@@ -71,6 +91,18 @@ final class RunItems {
                 .updateExpression(expr.toString())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":one", n(1), ":type", s("stats")))
+                .build();
+    }
+
+    /** The same update outside a transaction. */
+    static UpdateItemRequest request(Update u) {
+        return UpdateItemRequest.builder()
+                .tableName(u.tableName())
+                .key(u.key())
+                .updateExpression(u.updateExpression())
+                .conditionExpression(u.conditionExpression())
+                .expressionAttributeNames(u.expressionAttributeNames())
+                .expressionAttributeValues(u.expressionAttributeValues())
                 .build();
     }
 }
