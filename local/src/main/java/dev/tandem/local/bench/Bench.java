@@ -138,9 +138,9 @@ public final class Bench {
         for (JarStrip.Level level : JarStrip.Level.values()) {
             Path copy = dir.resolve("decider-" + level + ".jar");
             JarStrip.copy(root.resolve(JARS.get("DeciderFunction")), copy, level);
-            String answer = coldRun("DeciderFunction", copy.toString(), overrides)[1];
+            boolean answers = coldRun("DeciderFunction", copy.toString(), overrides).answered();
             row("  DeciderFunction, SDK " + (level == JarStrip.Level.ALL ? "debug info" : "local variable tables") + " stripped (not shipped)",
-                    megabytes(copy.toFile().length()) + (answer == null ? ", and it does not answer" : ", and it answers"), "<= 10 MB");
+                    megabytes(copy.toFile().length()) + (answers ? ", and it answers" : ", and it does not answer"), "<= 10 MB");
             Files.delete(copy);
         }
         Files.delete(dir);
@@ -170,38 +170,52 @@ public final class Bench {
             List<Long> times = new ArrayList<>();
             String response = null;
             for (int i = 0; i < runs; i++) {
-                String[] run = coldRun(fn, JARS.get(fn), overrides);
-                response = run[1];
-                if (response == null) {
-                    throw new IllegalStateException(fn + " did not answer from its deployable jar");
+                FirstLine run = coldRun(fn, JARS.get(fn), overrides);
+                if (!run.answered()) {
+                    throw new IllegalStateException(fn + " did not answer from its deployable jar (exit " + run.exit() + ")");
                 }
-                times.add(Long.parseLong(run[0]));
+                response = run.line();
+                times.add(run.millis());
             }
-            times.sort(null);
-            row("cold start to first response, " + fn + " (median of " + runs + " JVMs)",
-                    times.get(times.size() / 2) + " ms (min " + times.get(0) + ", max " + times.get(times.size() - 1) + ")", "<= 600 ms");
+            row("cold start to first response, " + fn + " (median of " + runs + " JVMs)", spread(times), "<= 600 ms");
             System.err.println("    " + fn + " answered: " + abbreviate(response));
             row("  the same with an AppCDS archive of one training run", coldWithCds(fn, overrides, runs), "(what SnapStart does better)");
         }
     }
 
-    /** One fresh JVM running a function from a jar on the sample event: [milliseconds, first line or null on failure]. */
-    private String[] coldRun(String fn, String jar, Map<String, String> overrides) throws Exception {
-        Map<String, String> env = new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn);
+    /** One fresh JVM running a function from a jar on the sample event. */
+    private FirstLine coldRun(String fn, String jar, Map<String, String> overrides) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", runnerClasspath(jar),
                 ColdStartRunner.class.getName(), template.handlerClass(fn), root.resolve(EVENTS.get(fn)).toString());
         pb.environment().clear();
-        pb.environment().putAll(env);
+        pb.environment().putAll(new LocalFunctions(template, java.time.Clock.systemUTC(), overrides).environment(fn));
+        return firstLine(pb);
+    }
+
+    /** A fresh JVM's first line of output, the milliseconds from its start to that line, and its exit status. */
+    private record FirstLine(String line, long millis, int exit) {
+        boolean answered() {
+            return line != null && exit == 0;
+        }
+    }
+
+    private static FirstLine firstLine(ProcessBuilder pb) throws Exception {
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();
         Process p = pb.start();
-        String response;
+        String line;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            response = r.readLine();
+            line = r.readLine();
         }
-        long elapsed = System.nanoTime() - start;
-        p.waitFor();
-        return new String[]{Long.toString(elapsed / 1_000_000), p.exitValue() == 0 ? response : null};
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new FirstLine(line, millis, p.waitFor());
+    }
+
+    /** The median of some timings, with their range. */
+    private static String spread(List<Long> times) {
+        List<Long> sorted = new ArrayList<>(times);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2) + " ms (min " + sorted.get(0) + ", max " + sorted.get(sorted.size() - 1) + ")";
     }
 
     /**
@@ -228,20 +242,12 @@ public final class Bench {
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().clear();
             pb.environment().putAll(env);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            long start = System.nanoTime();
-            Process p = pb.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                r.readLine();
-            }
-            long elapsed = System.nanoTime() - start;
-            p.waitFor();
+            FirstLine run = firstLine(pb);
             if (i >= 0) {
-                times.add(elapsed / 1_000_000);
+                times.add(run.millis());
             }
         }
-        times.sort(null);
-        return times.get(times.size() / 2) + " ms (min " + times.get(0) + ", max " + times.get(times.size() - 1) + ")";
+        return spread(times);
     }
 
     private static String javaBin() {
@@ -310,15 +316,8 @@ public final class Bench {
         Map<String, List<Long>> times = Map.of("url", new ArrayList<>(), "crt", new ArrayList<>());
         for (int i = 0; i < runs; i++) {
             for (String client : i % 2 == 0 ? List.of("url", "crt") : List.of("crt", "url")) {
-                ProcessBuilder pb = new ProcessBuilder(javaBin(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                        "-cp", System.getProperty("java.class.path"), HttpClientStart.class.getName(), client, table);
-                pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-                Process p = pb.start();
-                String line;
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    line = r.readLine();
-                }
-                p.waitFor();
+                String line = firstLine(new ProcessBuilder(javaBin(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                        "-cp", System.getProperty("java.class.path"), HttpClientStart.class.getName(), client, table)).line();
                 times.get(client).add(Long.parseLong(line.trim()));
             }
         }
@@ -519,21 +518,14 @@ public final class Bench {
     private void heap() throws Exception {
         int n = full ? 10_000 : 1_000;
         String table = new Bootstrap(template).tableCopy("TandemTable", "bench-heap-" + UUID.randomUUID().toString().substring(0, 8));
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-Dtandem.root=" + root, "-Dtandem.quiet=true",
-                "-cp", System.getProperty("java.class.path"), SweepHeap.class.getName(), Integer.toString(n), table);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String line;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            line = r.readLine();
-        }
-        p.waitFor();
+        FirstLine run = firstLine(new ProcessBuilder(javaBin(), "-Xmx256m", "-Dtandem.root=" + root, "-Dtandem.quiet=true",
+                "-cp", System.getProperty("java.class.path"), SweepHeap.class.getName(), Integer.toString(n), table));
         new Bootstrap(template).dropTable(table);
-        if (line == null) {
-            row("peak heap, sweep over " + n + " due contacts (-Xmx256m)", "the sweep did not finish (exit " + p.exitValue() + ")", "< 256 MB");
+        if (run.line() == null) {
+            row("peak heap, sweep over " + n + " due contacts (-Xmx256m)", "the sweep did not finish (exit " + run.exit() + ")", "< 256 MB");
             return;
         }
-        Map<?, ?> m = (Map<?, ?>) Json.read(line, "");
+        Map<?, ?> m = (Map<?, ?>) Json.read(run.line(), "");
         row("peak heap, sweep over " + n + " due contacts (-Xmx256m)",
                 String.format(Locale.ROOT, "%.0f MB used at most; %s in %.0f s", ((Number) m.get("peakHeapUsedBytes")).doubleValue() / 1e6,
                         m.get("counts"), ((Number) m.get("sweepSeconds")).doubleValue()), "< 256 MB");
