@@ -13,6 +13,11 @@ it gets there: a transaction records the items it touches and, when cancelled, p
 table query reads the items of its partition; an index query reads the items under its index key from a map
 built once per change of the table.
 
+It also makes DynamoDB calls serializable, as DynamoDB's transactions are. moto's server answers requests on
+threads, and a moto transaction applies its writes one by one, going on past a failed condition before it is
+put back: two transactions on the same items could each see the other's passing writes and both be
+cancelled, which DynamoDB never does (one of two overlapping claims of a send always wins).
+
 Run it as moto_server: python tandem_moto.py -H 127.0.0.1 -p PORT. TANDEM_MOTO_AS_IS=1 runs moto unchanged.
 """
 import copy
@@ -156,6 +161,22 @@ def query(self, *args, **kwargs):
         _scope.only = None
 
 
+# --- one DynamoDB call at a time ------------------------------------------------------------------
+
+_serial = threading.RLock()
+
+
+def _serialized(method):
+    def call(self, *args, **kwargs):
+        with _serial:
+            return method(self, *args, **kwargs)
+    return call
+
+
+_SERIALIZED = ("put_item", "update_item", "delete_item", "get_item", "query", "scan", "batch_write_item",
+               "batch_get_item", "transact_write_items", "transact_get_items")
+
+
 if os.environ.get("TANDEM_MOTO_AS_IS") != "1":
     models.copy = _CopiesAllButTables
     models.DynamoDBBackend.transact_write_items = transact_write_items
@@ -164,6 +185,8 @@ if os.environ.get("TANDEM_MOTO_AS_IS") != "1":
     models.DynamoDBBackend.update_item = backend_update_item
     Table.all_items = all_items
     Table.query = query
+    for _name in _SERIALIZED:
+        setattr(models.DynamoDBBackend, _name, _serialized(getattr(models.DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     from moto.server import main
