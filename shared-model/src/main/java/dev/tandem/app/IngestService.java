@@ -206,15 +206,16 @@ public final class IngestService {
     // --- inbound SMS ---------------------------------------------------------------------------
 
     public Outcome smsInbound(SmsInbound in, String payload) {
+        String unmatched = EventIds.of("unmatched", "sms-in", in.inboundMessageId());
         Optional<String> id = store.contactByPhone(in.from());
         if (id.isEmpty()) {
-            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(),
+            keep(unmatched, "sms", in.at(),
                     "no contact with phone " + in.from(), payload);
             return Outcome.UNMATCHED;
         }
         Optional<ContactStore.ContactView> contact = store.view(id.get(), in.at().minus(REPLY_WINDOW), 50);
         if (contact.isEmpty()) {
-            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(),
+            keep(unmatched, "sms", in.at(),
                     "no contact " + id.get() + " (found by phone " + in.from() + ")", payload);
             return Outcome.UNMATCHED;
         }
@@ -272,7 +273,7 @@ public final class IngestService {
                 keyword == Keyword.NONE ? campaign : null, null, null, data);
         Recorded r = store.record(new Engagement(event, change, work, null, true, true));
         if (r == Recorded.NO_CONTACT) {
-            keep(EventIds.of("unmatched", "sms-in", in.inboundMessageId()), "sms", in.at(), "no contact " + c.id(), payload);
+            keep(unmatched, "sms", in.at(), "no contact " + c.id(), payload);
             return Outcome.UNMATCHED;
         }
         if (r == Recorded.DUPLICATE) {
@@ -310,9 +311,10 @@ public final class IngestService {
         if (s.outcome() == SmsStatus.Outcome.IN_FLIGHT) {
             return Outcome.IGNORED;
         }
+        String unmatched = EventIds.of("unmatched", "sms-status", s.messageId(), s.status());
         Optional<SentMessage> sent = store.sentMessage(s.messageId());
         if (sent.isEmpty()) {
-            keep(EventIds.of("unmatched", "sms-status", s.messageId(), s.status()), "sms", s.at(),
+            keep(unmatched, "sms", s.at(),
                     "no SMS Tandem sent has message id " + s.messageId(), payload);
             return Outcome.UNMATCHED;
         }
@@ -327,7 +329,7 @@ public final class IngestService {
                 m.contactId(), type, s.at(), m.campaign(), m.step(), s.messageId(), data);
         Recorded r = store.record(Engagement.of(event));
         if (r == Recorded.NO_CONTACT) {
-            keep(EventIds.of("unmatched", "sms-status", s.messageId(), s.status()), "sms", s.at(),
+            keep(unmatched, "sms", s.at(),
                     "no contact " + m.contactId() + " (found by message id)", payload);
             return Outcome.UNMATCHED;
         }
