@@ -173,7 +173,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     }
 
     private APIGatewayV2HTTPResponse launch(Request r) {
-        Object body = r.body() == null || r.body().isBlank() ? Map.of() : r.json();
+        Object body = r.jsonOrEmpty();
         CampaignService.Launched l = campaigns().launch(r.path("id"), body, ids.get(), clock.instant(), base(r));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("campaign", l.launch().campaign());
@@ -191,7 +191,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     }
 
     private APIGatewayV2HTTPResponse preview(Request r) {
-        Object body = r.body() == null || r.body().isBlank() ? Map.of() : r.json();
+        Object body = r.jsonOrEmpty();
         List<DecisionLine> lines = campaigns().preview(r.path("id"), body, clock.instant(), base(r));
         return HttpResult.json(200, Map.of("decisions", lines.stream().map(DecisionLine::toMap).toList()));
     }
@@ -329,6 +329,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
         Object json() {
             return Json.read(body, "");
+        }
+
+        /** The body, or an empty object when there is none: launch and preview take their defaults then. */
+        Object jsonOrEmpty() {
+            return body == null || body.isBlank() ? Map.of() : json();
         }
     }
 }
