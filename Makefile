@@ -17,3 +17,8 @@ build-SmsEventsFunction:
 build-DeciderFunction:
 	$(MVN) -pl functions/decider -am -DskipTests package
 	unzip -q -o functions/decider/target/decider-function.jar -d "$(ARTIFACTS_DIR)"
+
+# The forwarder of SNS's SMS delivery-status logs ships in the SMS events jar: it is one small class beside it.
+build-SmsDeliveryLogForwarderFunction:
+	$(MVN) -pl functions/sms-events -am -DskipTests package
+	unzip -q -o functions/sms-events/target/sms-events-function.jar -d "$(ARTIFACTS_DIR)"

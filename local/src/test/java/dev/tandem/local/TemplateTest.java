@@ -3,10 +3,16 @@ package dev.tandem.local;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +54,191 @@ class TemplateTest {
         assertEquals("arn:aws:dynamodb:" + template.region() + ":123456789012:table/TandemTable",
                 template.resolve(Map.of("Fn::GetAtt", List.of("TandemTable", "Arn"))));
         assertEquals("TandemTable-x", template.resolve(Map.of("Fn::Sub", "${TandemTable}-x")));
+    }
+
+    // --- what a deploy needs and the emulator cannot check: keys, publishers, operations ------------------
+
+    /** Each topic's publishers: services from its topic policy, CloudWatch when an alarm notifies it, SES when an event destination points at it. */
+    private Set<String> servicesPublishingTo(String topic) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String id : template.ofType("AWS::SNS::TopicPolicy")) {
+            Map<String, Object> p = template.properties(id);
+            if (!((List<?>) p.get("Topics")).contains(Map.of("Ref", topic))) {
+                continue;
+            }
+            for (Map<String, Object> s : statements(p.get("PolicyDocument"))) {
+                if ("Allow".equals(s.get("Effect")) && actions(s).contains("sns:Publish") && s.get("Principal") instanceof Map<?, ?> pr
+                        && pr.get("Service") != null) {
+                    out.addAll(strings(pr.get("Service")));
+                }
+            }
+        }
+        for (String id : template.ofType("AWS::CloudWatch::Alarm")) {
+            Map<String, Object> p = template.properties(id);
+            for (String actions : List.of("AlarmActions", "OKActions", "InsufficientDataActions")) {
+                if (p.get(actions) instanceof List<?> l && l.contains(Map.of("Ref", topic))) {
+                    out.add("cloudwatch.amazonaws.com");
+                }
+            }
+        }
+        for (String id : template.ofType("AWS::SES::ConfigurationSetEventDestination")) {
+            Object dest = Template.path(template.properties(id), "EventDestination", "SnsDestination", "TopicARN");
+            if (Map.of("Ref", topic).equals(dest)) {
+                out.add("ses.amazonaws.com");
+            }
+        }
+        return out;
+    }
+
+    /** Functions whose own policies let them publish to the topic. */
+    private List<String> functionsPublishingTo(String topic) {
+        List<String> out = new ArrayList<>();
+        for (String fn : template.ofType("AWS::Serverless::Function")) {
+            for (Map<String, Object> s : functionStatements(fn)) {
+                if ("Allow".equals(s.get("Effect")) && actions(s).contains("sns:Publish") && Map.of("Ref", topic).equals(s.get("Resource"))) {
+                    out.add(fn);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> functionStatements(String fn) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (template.properties(fn).get("Policies") instanceof List<?> policies) {
+            for (Object p : policies) {
+                if (p instanceof Map<?, ?> m && m.containsKey("Statement")) {
+                    out.addAll(statements(m));
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(Object document) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object s : (List<?>) ((Map<?, ?>) document).get("Statement")) {
+            out.add((Map<String, Object>) s);
+        }
+        return out;
+    }
+
+    private static List<String> actions(Map<String, Object> statement) {
+        return strings(statement.get("Action"));
+    }
+
+    private static List<String> strings(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        } else if (v != null) {
+            out.add(String.valueOf(v));
+        }
+        return out;
+    }
+
+    /** {@code !GetAtt X.Arn} and {@code Fn::GetAtt: [X, Arn]} both as "X.Arn"; null for anything else. */
+    private static String getAtt(Object v) {
+        if (!(v instanceof Map<?, ?> m) || !m.containsKey("Fn::GetAtt")) {
+            return null;
+        }
+        Object a = m.get("Fn::GetAtt");
+        return a instanceof List<?> l ? l.get(0) + "." + l.get(1) : String.valueOf(a);
+    }
+
+    private static boolean grantsPublishing(List<String> actions) {
+        boolean dataKey = actions.contains("kms:GenerateDataKey*") || actions.contains("kms:GenerateDataKey") || actions.contains("kms:*");
+        boolean decrypt = actions.contains("kms:Decrypt") || actions.contains("kms:*");
+        return dataKey && decrypt;
+    }
+
+    @Test
+    void everyServicePublishingToATopicMayUseThatTopicsKeyScopedToThisAccount() {
+        List<String> topics = template.ofType("AWS::SNS::Topic");
+        assertEquals(3, topics.size(), "SesEventsTopic, SmsTopic and AlarmTopic");
+        for (String topic : topics) {
+            Object keyRef = template.properties(topic).get("KmsMasterKeyId");
+            assertInstanceOf(Map.class, keyRef, topic + " must be encrypted with a customer-managed key of this template, not an AWS-managed alias: " + keyRef);
+            String key = String.valueOf(((Map<?, ?>) keyRef).get("Ref"));
+            assertEquals("AWS::KMS::Key", template.type(key), topic + "'s key");
+            Set<String> services = servicesPublishingTo(topic);
+            assertFalse(services.isEmpty(), topic + " has a publisher");
+            List<Map<String, Object>> keyPolicy = statements(template.properties(key).get("KeyPolicy"));
+            for (String service : services) {
+                boolean granted = keyPolicy.stream().anyMatch(s -> "Allow".equals(s.get("Effect"))
+                        && s.get("Principal") instanceof Map<?, ?> pr && strings(pr.get("Service")).contains(service)
+                        && grantsPublishing(actions(s))
+                        && Template.path(s, "Condition", "StringEquals", "aws:SourceAccount") != null
+                        && Template.path(s, "Condition", "ArnLike", "aws:SourceArn") != null);
+                assertTrue(granted, service + " publishes to " + topic + " but " + key + "'s policy does not let it use the key, scoped by aws:SourceAccount and aws:SourceArn");
+            }
+            for (String fn : functionsPublishingTo(topic)) {
+                boolean granted = functionStatements(fn).stream().anyMatch(s -> "Allow".equals(s.get("Effect"))
+                        && grantsPublishing(actions(s)) && (key + ".Arn").equals(getAtt(s.get("Resource"))));
+                assertTrue(granted, fn + " publishes to " + topic + " and needs kms:GenerateDataKey and kms:Decrypt on " + key);
+            }
+        }
+        assertEquals(Set.of("ses.amazonaws.com"), servicesPublishingTo("SesEventsTopic"));
+        assertEquals(Set.of("sms-voice.amazonaws.com"), servicesPublishingTo("SmsTopic"));
+        assertEquals(Set.of("cloudwatch.amazonaws.com"), servicesPublishingTo("AlarmTopic"));
+        assertEquals(List.of("SmsDeliveryLogForwarderFunction"), functionsPublishingTo("SmsTopic"));
+    }
+
+    @Test
+    void everyFunctionHasAnErrorsAndAThrottlesAlarmAndALogGroupWithARetention() {
+        List<String> functions = template.ofType("AWS::Serverless::Function");
+        assertTrue(functions.size() >= 5, "the four functions and the delivery-log forwarder");
+        for (String fn : functions) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                boolean alarmed = template.ofType("AWS::CloudWatch::Alarm").stream().map(template::properties).anyMatch(p ->
+                        "AWS/Lambda".equals(p.get("Namespace")) && metric.equals(p.get("MetricName"))
+                                && String.valueOf(p.get("Dimensions")).contains("{Ref=" + fn + "}")
+                                && ((List<?>) p.get("AlarmActions")).contains(Map.of("Ref", "AlarmTopic")));
+                assertTrue(alarmed, fn + " has no " + metric + " alarm on AlarmTopic");
+            }
+            Object group = Template.path(template.properties(fn), "LoggingConfig", "LogGroup");
+            assertInstanceOf(Map.class, group, fn + " logs to a log group of the template");
+            String id = String.valueOf(((Map<?, ?>) group).get("Ref"));
+            assertEquals("AWS::Logs::LogGroup", template.type(id));
+            assertNotNull(template.properties(id).get("RetentionInDays"), id + " keeps logs for a set time");
+        }
+    }
+
+    @Test
+    void everyQueueFeedingAFunctionHasAnAgeAlarmAndTheDecidersFailuresAreKept() {
+        for (String fn : template.ofType("AWS::Serverless::Function")) {
+            if (!(template.properties(fn).get("Events") instanceof Map<?, ?> events)) {
+                continue;
+            }
+            for (Object e : events.values()) {
+                Map<?, ?> ev = (Map<?, ?>) e;
+                if (!"SQS".equals(ev.get("Type"))) {
+                    continue;
+                }
+                String queue = getAtt(((Map<?, ?>) ev.get("Properties")).get("Queue")).replace(".Arn", "");
+                boolean alarmed = template.ofType("AWS::CloudWatch::Alarm").stream().map(template::properties).anyMatch(p ->
+                        "ApproximateAgeOfOldestMessage".equals(p.get("MetricName")) && String.valueOf(p.get("Dimensions")).contains(queue));
+                assertTrue(alarmed, queue + " has no age alarm");
+            }
+        }
+        Object onFailure = Template.path(template.properties("DeciderFunction"), "EventInvokeConfig", "DestinationConfig", "OnFailure", "Destination");
+        assertEquals("DeciderFailuresQueue.Arn", getAtt(onFailure));
+        assertEquals(Map.of("Ref", "AlarmTopic"), template.properties("AlarmEmailSubscription").get("TopicArn"));
+        assertEquals("HasAlarmEmail", template.resource("AlarmEmailSubscription").get("Condition"));
+    }
+
+    @Test
+    void theApiLogsItsAccessesWithoutPathsAndThrottlesEveryRouteAndTheTableCannotBeDeletedByAccident() {
+        Map<String, Object> api = template.properties("TandemHttpApi");
+        Map<?, ?> access = (Map<?, ?>) api.get("AccessLogSettings");
+        assertEquals("ApiAccessLogGroup.Arn", getAtt(access.get("DestinationArn")));
+        String format = String.valueOf(access.get("Format"));
+        assertTrue(format.contains("$context.routeKey"), format);
+        assertFalse(format.contains("$context.path"), "a path can hold a contact id, which may be an email address");
+        Map<?, ?> routes = (Map<?, ?>) api.get("DefaultRouteSettings");
+        assertNotNull(routes.get("ThrottlingRateLimit"));
+        assertNotNull(routes.get("ThrottlingBurstLimit"));
+        assertEquals(true, template.properties("TandemTable").get("DeletionProtectionEnabled"));
     }
 }
