@@ -50,8 +50,15 @@ public final class CampaignService {
         this.preview = Objects.requireNonNull(preview, "preview");
     }
 
-    public MessageTemplate putTemplate(String id, Object body) {
+    /**
+     * Stores a template, unless the change would make a stored campaign that sends it invalid (an SMS that no longer
+     * fits the policy's segments, a channel that no longer matches): then 409, naming those campaigns.
+     */
+    public MessageTemplate putTemplate(String id, Object body, String publicBaseUrl) {
         MessageTemplate t = MessageTemplate.from(id, body);
+        refuseIfInvalidating(campaigns.campaigns().stream().filter(c -> c.templateIds().contains(id)).toList(),
+                tid -> tid.equals(id) ? t : campaigns.template(tid).orElse(null), campaigns.policy(), publicBaseUrl,
+                "body", "template " + id);
         campaigns.putTemplate(t);
         return t;
     }
@@ -68,16 +75,40 @@ public final class CampaignService {
         return c;
     }
 
-    public Campaign campaign(String id, String publicBaseUrl) {
+    /** A stored campaign as it was accepted: a later policy or template change never makes reading it fail. */
+    public Campaign campaign(String id) {
         Checks.id("id", id);
-        return campaigns.campaign(id, t -> campaigns.template(t).orElse(null), campaigns.policy(), LinkMaker.lengthFor(publicBaseUrl))
-                .orElseThrow(() -> new NotFoundException("id", "no campaign " + id));
+        return campaigns.campaign(id).orElseThrow(() -> new NotFoundException("id", "no campaign " + id));
     }
 
-    public ContactPolicy putPolicy(Object body) {
+    /** Stores the policy, unless it would make a stored campaign invalid: then 409, naming those campaigns. */
+    public ContactPolicy putPolicy(Object body, String publicBaseUrl) {
         ContactPolicy p = ContactPolicy.from(body);
+        Map<String, MessageTemplate> read = new java.util.HashMap<>();
+        refuseIfInvalidating(campaigns.campaigns(), tid -> read.computeIfAbsent(tid, k -> campaigns.template(k).orElse(null)),
+                p, publicBaseUrl, "policy", "this policy");
         campaigns.putPolicy(p);
         return p;
+    }
+
+    private static void refuseIfInvalidating(List<Campaign> affected, java.util.function.Function<String, MessageTemplate> templates,
+                                             ContactPolicy policy, String publicBaseUrl, String field, String what) {
+        List<String> broken = new java.util.ArrayList<>();
+        String first = null;
+        for (Campaign c : affected) {
+            try {
+                c.check(templates, policy, LinkMaker.lengthFor(publicBaseUrl));
+            } catch (dev.tandem.validation.InvalidInputException e) {
+                broken.add(c.id());
+                if (first == null) {
+                    first = c.id() + ": " + e.getMessage();
+                }
+            }
+        }
+        if (!broken.isEmpty()) {
+            throw new dev.tandem.validation.ConflictException(field, what + " would make " + (broken.size() == 1 ? "campaign " : "campaigns ")
+                    + String.join(", ", broken) + " invalid (" + first + "); change those campaigns first");
+        }
     }
 
     public ContactPolicy policy() {
@@ -88,15 +119,15 @@ public final class CampaignService {
     public record Launched(Launch launch, String schedule) {
     }
 
-    public Launched launch(String campaignId, Object body, String newId, Instant now, String publicBaseUrl) {
-        campaign(campaignId, publicBaseUrl);
+    public Launched launch(String campaignId, Object body, String newId, Instant now) {
+        campaign(campaignId);
         Launch l = campaigns.createLaunch(Launch.from(campaignId, body, newId, now), now);
         String schedule = l.at().isAfter(now.plus(SCHEDULE_AFTER)) ? schedules.launchAt(l) : null;
         return new Launched(l, schedule);
     }
 
-    public List<DecisionLine> preview(String campaignId, Object body, Instant now, String publicBaseUrl) {
-        Campaign c = campaign(campaignId, publicBaseUrl);
+    public List<DecisionLine> preview(String campaignId, Object body, Instant now) {
+        Campaign c = campaign(campaignId);
         Launch l = Launch.from(campaignId, body == null ? Map.of() : body, "preview", now);
         List<String> ids = l.everyone() ? decisions.audience(l, MAX_PREVIEW).contactIds()
                 : l.audience().subList(0, Math.min(MAX_PREVIEW, l.audience().size()));
@@ -104,8 +135,8 @@ public final class CampaignService {
     }
 
     /** Per channel: sent, delivered, opens, clicks, replies, failures; deferred and skipped by reason; and conversions. */
-    public Map<String, Object> stats(String campaignId, String publicBaseUrl) {
-        campaign(campaignId, publicBaseUrl);
+    public Map<String, Object> stats(String campaignId) {
+        campaign(campaignId);
         Map<String, Long> raw = campaigns.stats(campaignId);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Channel ch : Channel.values()) {

@@ -20,23 +20,29 @@ import dev.tandem.ingest.EventIds;
 import dev.tandem.ingest.SentMessage;
 import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EmailSender;
+import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.port.Pacer;
+import dev.tandem.port.ProviderOutcomeUnknownException;
 import dev.tandem.port.ProviderRejectedException;
 import dev.tandem.port.ProviderThrottledException;
+import dev.tandem.port.ProviderUnavailableException;
 import dev.tandem.port.SmsSender;
 import dev.tandem.render.Renderer;
 import dev.tandem.timeline.EventType;
 import dev.tandem.timeline.TimelineEvent;
+import dev.tandem.validation.InvalidInputException;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -45,8 +51,18 @@ import java.util.function.Supplier;
  * One run of the decider, as EventBridge Scheduler invokes it: it pages through what is due, shard by
  * shard, with bounded memory; decides each run with the {@link Decider}; claims a send before calling the
  * provider; records the result. It stops cleanly when time runs short and leaves the rest for the next run.
+ *
+ * <p>One bad run never stops the sweep. A run whose campaign or template cannot make its message (a template
+ * that throws, a message too large to keep) is settled {@code skipped} with reason {@code invalid-definition}
+ * and counted; a provider's refusal of one recipient finishes that run with {@code provider-rejected}; a
+ * provider's refusal of a whole channel pauses the channel for the rest of the sweep and leaves its runs due; a
+ * passing store error leaves that run for the next sweep. Only a failure of the whole (several runs in a row
+ * failing on the store, a record that cannot be written) ends the sweep.
  */
 public final class Sweep {
+    /** Runs in a row that fail on the store before the sweep takes the store for down and stops. */
+    static final int STORE_FAILURES_IN_A_ROW = 5;
+
     private final DecisionStore store;
     private final EmailSender email;
     private final SmsSender sms;
@@ -65,9 +81,20 @@ public final class Sweep {
                            int throttleRetries, int echoLimit) {
     }
 
-    /** What a sweep did: decision lines (up to the echo limit), counts by outcome, and whether it finished. */
-    public record Result(List<DecisionLine> lines, Map<String, Integer> counts, boolean finished) {
+    /**
+     * What a sweep did: decision lines (up to the echo limit), counts by outcome, and whether it finished.
+     * {@code failed} counts runs settled because they could not be carried out; {@code paused} names the channels a
+     * provider refused as a whole. Both are what an operator is alarmed on.
+     */
+    public record Result(List<DecisionLine> lines, Map<String, Integer> counts, boolean finished, Set<Channel> paused) {
+        public int failed() {
+            return counts.getOrDefault(INVALID, 0) + counts.getOrDefault(REJECTED, 0) + counts.getOrDefault(ERRORS, 0);
+        }
     }
+
+    static final String INVALID = "invalid-definition";
+    static final String REJECTED = "provider-rejected";
+    static final String ERRORS = "errors";
 
     public Sweep(DecisionStore store, EmailSender email, SmsSender sms, Pacer pacer, Supplier<String> codes,
                  Supplier<String> tokens, Settings settings) {
@@ -80,7 +107,7 @@ public final class Sweep {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** State of one invocation: definitions read once, what it decided. */
+    /** State of one invocation: definitions read once, what it decided, the channels it paused. */
     private final class Pass {
         final Instant now;
         private ContactPolicy policy;
@@ -90,6 +117,8 @@ public final class Sweep {
         final Map<String, Renderer.Compiled> templates = new HashMap<>();
         final List<DecisionLine> lines = new ArrayList<>();
         final Map<String, Integer> counts = new TreeMap<>();
+        final Set<Channel> paused = EnumSet.noneOf(Channel.class);
+        int storeFailuresInARow;
 
         Pass(Instant now) {
             this.now = now;
@@ -105,19 +134,19 @@ public final class Sweep {
         }
 
         Optional<Campaign> campaign(String id) {
-            decider();
-            return campaigns.computeIfAbsent(id, k -> store.campaign(k, t -> definition(t).orElse(null), policy,
-                    LinkMaker.lengthFor(settings.publicBaseUrl())));
+            return campaigns.computeIfAbsent(id, store::campaign);
         }
 
-        /** A template as stored, read once a pass: checking a campaign and rendering its messages share the read. */
-        private Optional<MessageTemplate> definition(String id) {
-            return definitions.computeIfAbsent(id, store::template);
-        }
-
+        /** A template as stored, read and compiled once a pass; one that is gone or cannot compile fails its message. */
         Renderer.Compiled template(String id) {
-            return templates.computeIfAbsent(id, k -> Renderer.compile(definition(k)
-                    .orElseThrow(() -> new IllegalStateException("template " + k + " is gone"))));
+            Renderer.Compiled t = templates.get(id);
+            if (t == null) {
+                MessageTemplate def = definitions.computeIfAbsent(id, store::template)
+                        .orElseThrow(() -> new InvalidInputException("template", "template " + id + " is gone"));
+                t = Renderer.compile(def);
+                templates.put(id, t);
+            }
+            return t;
         }
 
         void count(String what) {
@@ -134,7 +163,7 @@ public final class Sweep {
         }
 
         Result result(boolean finished) {
-            return new Result(List.copyOf(lines), Map.copyOf(counts), finished);
+            return new Result(List.copyOf(lines), Map.copyOf(counts), finished, Set.copyOf(paused));
         }
     }
 
@@ -173,7 +202,7 @@ public final class Sweep {
                             return false;
                         }
                     } else {
-                        decide(pass, (Run) item);
+                        safely(pass, (Run) item, () -> decide(pass, (Run) item));
                     }
                 }
                 cursor = page.next();
@@ -182,7 +211,10 @@ public final class Sweep {
         return true;
     }
 
-    /** Enrols a launch's audience page by page; each contact's first step is decided at once. */
+    /**
+     * Enrols a launch's audience page by page; each contact's first step is decided at once. A page with a contact
+     * that failed on the store is not passed: the next sweep enrols it again (enrolling is idempotent).
+     */
     private boolean launch(Pass pass, Launch launch, BooleanSupplier timeLeft) {
         Optional<Campaign> campaign = pass.campaign(launch.campaign());
         if (campaign.isEmpty()) {
@@ -194,11 +226,18 @@ public final class Sweep {
         Launch current = launch;
         while (true) {
             DecisionStore.AudiencePage page = store.audience(current, settings.pageSize());
+            int errors = pass.counts.getOrDefault(ERRORS, 0);
             for (String contactId : page.contactIds()) {
                 if (!timeLeft.getAsBoolean()) {
                     return false;
                 }
-                enrol(pass, current, contactId, first);
+                Run run = Run.launched(contactId, current.campaign(), current.launchId(), first, current.at());
+                Launch l = current;
+                safely(pass, run, () -> enrol(pass, l, contactId, first));
+            }
+            if (pass.counts.getOrDefault(ERRORS, 0) > errors) {
+                pass.count("launch-page-retried");
+                return true;
             }
             if (!store.advance(current, page.next())) {
                 pass.count("launch-contended");
@@ -210,6 +249,49 @@ public final class Sweep {
             }
             current = new Launch(current.campaign(), current.launchId(), current.at(), current.localAt(), current.zone(),
                     current.audience(), page.next(), current.version() + 1);
+        }
+    }
+
+    /**
+     * Carries out one run, so that whatever goes wrong with it stays with it. A campaign or template that cannot make
+     * the message, or a message too large to keep, settles the run {@code invalid-definition}; any other failure
+     * leaves the run as it is for the next sweep and is counted, until {@value #STORE_FAILURES_IN_A_ROW} in a row say
+     * the store itself is down and end the sweep.
+     */
+    private void safely(Pass pass, Run run, Runnable work) {
+        try {
+            work.run();
+            pass.storeFailuresInARow = 0;
+        } catch (InvalidInputException | ItemTooLargeException e) {
+            pass.storeFailuresInARow = 0;
+            settleFailed(pass, run, e.getMessage());
+        } catch (RuntimeException e) {
+            pass.count(ERRORS);
+            if (++pass.storeFailuresInARow >= STORE_FAILURES_IN_A_ROW) {
+                throw e;
+            }
+        }
+    }
+
+    /** Settles a run that cannot be carried out: skipped, {@code invalid-definition}, with the cause in its history. */
+    private void settleFailed(Pass pass, Run run, String why) {
+        Channel ch = channelOf(run.claim() != null ? run.claim().step() : run.step());
+        Decision skipped = Decision.skip(run.step(), ch, Reason.INVALID_DEFINITION, null);
+        DecisionLine line = DecisionLine.of(pass.now, run, skipped);
+        List<String> counters = List.of(CampaignStats.decision(ch.wire(), skipped.action().wire(), Reason.INVALID_DEFINITION.wire()));
+        Plan.Finish failed = new Plan.Finish("failed: " + (why == null ? "unknown" : why.length() > 300 ? why.substring(0, 300) : why));
+        boolean settled;
+        try {
+            settled = store.settle(run, failed, List.of(line), counters);
+        } catch (ItemTooLargeException e) {
+            // The run's own item is what is too large: settle it without adding to its history.
+            settled = store.settle(run, failed, List.of(), counters);
+        }
+        if (settled) {
+            pass.emit(List.of(line));
+            pass.count(INVALID);
+        } else {
+            pass.count("contended");
         }
     }
 
@@ -238,10 +320,7 @@ public final class Sweep {
         Instant now = pass.now;
         if (run.claim() != null) {
             if (run.claim().at().plus(settings.claimLease()).isBefore(now)) {
-                Channel ch = channelOf(run.claim().step());
-                if (store.markUnknown(run, List.of(ch.wire() + ".unknown"))) {
-                    pass.count("unknown");
-                }
+                recoverOrMarkUnknown(pass, run);
             } else {
                 pass.count("in-flight");
             }
@@ -294,18 +373,69 @@ public final class Sweep {
         send(pass, run, campaign.get(), contact, view.get().sendSequence(), plan, send, links, lines);
     }
 
+    /**
+     * A claim past its lease. When the message's {@code *.sent} event is on the timeline (its record was kept alone
+     * after the run's own write failed), the message went: the run moves on as the claim said. Otherwise the send
+     * crashed somewhere between claim and record: it is never resent, only marked unknown.
+     */
+    private void recoverOrMarkUnknown(Pass pass, Run run) {
+        Run.Claim claim = run.claim();
+        Channel ch = channelOf(claim.step());
+        Optional<TimelineEvent> sent = claim.next() == null ? Optional.empty() : store.sentEvent(run);
+        if (sent.isPresent()) {
+            TimelineEvent e = sent.get();
+            Plan.Next next = afterSend(claim.next(), e.channel().orElse(ch), e.messageId());
+            SentMessage lookup = e.messageId() == null ? null : new SentMessage(e.messageId(), run.contactId(), e.channel().orElse(ch),
+                    run.campaign(), claim.step());
+            store.recordSend(run, claim, e, lookup, next, List.of(), List.of(counterOfSent(e)));
+            pass.count("recovered");
+            return;
+        }
+        if (store.markUnknown(run, List.of(ch.wire() + ".unknown"))) {
+            pass.count("unknown");
+        }
+    }
+
+    private static String counterOfSent(TimelineEvent sent) {
+        String ch = sent.channel().map(Channel::wire).orElse("email");
+        return "unknown".equals(sent.data().get("outcome")) ? ch + ".unknown" : CampaignStats.counterOf(sent).orElse(ch + ".sent");
+    }
+
+    /** Where the run goes once its message is out: an email's message id rides along to the next step. */
+    private static Plan.Next afterSend(Plan.Next next, Channel channel, String messageId) {
+        if (next instanceof Plan.Continue c && channel == Channel.EMAIL && messageId != null) {
+            Map<String, String> more = new LinkedHashMap<>(c.data());
+            more.put(Run.EMAIL_MESSAGE_ID, messageId);
+            return new Plan.Continue(c.step(), c.dueAt(), more);
+        }
+        return next;
+    }
+
     private void send(Pass pass, Run run, Campaign campaign, Contact contact, long sequence, Plan plan, Decision send,
                       LinkMaker links, List<DecisionLine> lines) {
         Instant now = pass.now;
+        if (pass.paused.contains(send.channel())) {
+            // The provider refused the whole channel earlier in this sweep: the run stays due for the next one (a run
+            // a launch is enrolling now is stored first, so that the launch can move past it).
+            if (run.isNew()) {
+                store.schedule(run);
+            }
+            pass.count("paused");
+            return;
+        }
         Map<String, String> tags = new LinkedHashMap<>();
         Map<String, String> headers = new LinkedHashMap<>();
         String viewCode = null;
+        Plan.Next next = plan.next();
         if (send.channel() == Channel.EMAIL) {
             // The web version is kept for an email an SMS will link to (email-first's follow-up): storing every
             // email's HTML would cost more than the rest of the send.
-            if (plan.next() instanceof Plan.Continue c && Steps.SMS.equals(c.step())) {
+            if (next instanceof Plan.Continue c && Steps.SMS.equals(c.step())) {
                 viewCode = links.newViewCode();
                 links.view(viewCode, send.content().subject(), send.content().body());
+                Map<String, String> more = new LinkedHashMap<>(c.data());
+                more.put(Run.VIEW_CODE, viewCode);
+                next = new Plan.Continue(c.step(), c.dueAt(), more);
             }
             if (!campaign.transactional()) {
                 String unsubscribe = links.unsubscribeUrl(links.newUnsubscribeCode());
@@ -316,17 +446,25 @@ public final class Sweep {
             tags.put(EmailNotification.TAG_CAMPAIGN, campaign.id());
             tags.put(EmailNotification.TAG_STEP, send.step());
         }
-        Run.Claim claim = new Run.Claim(tokens.get(), now, send.step());
+        Run.Claim claim = new Run.Claim(tokens.get(), now, send.step(), next);
         if (!store.claim(run, claim, sequence, links.items())) {
             pass.count("contended");
             return;
         }
         String messageId;
+        boolean unknown = false;
         try {
             messageId = provider(send, contact, campaign, headers, tags);
         } catch (ProviderThrottledException e) {
             store.release(run, claim, now.plus(Duration.ofMinutes(1)));
             pass.count("throttled");
+            return;
+        } catch (ProviderUnavailableException e) {
+            // Nothing is wrong with this message: the account refuses the whole channel. Give the send back and stop
+            // using the channel for this sweep; the next sweep tries one send again.
+            store.release(run, claim, now);
+            pass.paused.add(send.channel());
+            pass.count("paused-" + send.channel().wire());
             return;
         } catch (ProviderRejectedException e) {
             String type = send.channel() == Channel.EMAIL ? EventType.EMAIL_REJECT.wire() : EventType.SMS_FAILED.wire();
@@ -335,17 +473,24 @@ public final class Sweep {
             data.put("template", send.template());
             TimelineEvent failure = new TimelineEvent(EventIds.of("failed", run.contactId(), run.campaign(), run.occurrence(), send.step()),
                     run.contactId(), type, now, run.campaign(), send.step(), null, data);
-            Decision skipped = Decision.skip(send.step(), send.channel(), Reason.UNREACHABLE, send.rule());
+            Decision skipped = Decision.skip(send.step(), send.channel(), Reason.PROVIDER_REJECTED, send.rule());
             List<DecisionLine> failed = new ArrayList<>(lines.subList(0, lines.size() - 1));
             failed.add(DecisionLine.of(now, run, skipped));
             store.recordFailure(run, claim, failure, new Plan.Finish("failed"), failed,
-                    List.of(send.channel().wire() + ".failed"));
+                    List.of(send.channel().wire() + ".failed", CampaignStats.decision(send.channel().wire(), "skipped", Reason.PROVIDER_REJECTED.wire())));
             pass.emit(failed);
-            pass.count("failed");
+            pass.count(REJECTED);
             return;
+        } catch (ProviderOutcomeUnknownException e) {
+            // It may have gone: never resent. Recorded as sent, outcome unknown, so caps count it and the run moves on.
+            messageId = null;
+            unknown = true;
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("template", send.template());
+        if (unknown) {
+            data.put("outcome", "unknown");
+        }
         if (send.channel() == Channel.EMAIL) {
             data.put("subject", send.content().subject());
             if (viewCode != null) {
@@ -360,28 +505,32 @@ public final class Sweep {
         if (send.rule() != null) {
             data.put("rule", send.rule());
         }
-        TimelineEvent sent = new TimelineEvent(EventIds.of("sent", run.contactId(), run.campaign(), run.occurrence(), send.step()),
-                run.contactId(), send.channel() == Channel.EMAIL ? EventType.EMAIL_SENT.wire() : EventType.SMS_SENT.wire(),
-                now, run.campaign(), send.step(), messageId, data);
-        Plan.Next next = plan.next();
-        if (next instanceof Plan.Continue c && send.channel() == Channel.EMAIL) {
-            Map<String, String> more = new LinkedHashMap<>(c.data());
-            more.put(Run.EMAIL_MESSAGE_ID, messageId);
-            if (viewCode != null) {
-                more.put(Run.VIEW_CODE, viewCode);
-            }
-            next = new Plan.Continue(c.step(), c.dueAt(), more);
-        }
+        TimelineEvent sent = sentEvent(run, send.step(), send.channel(), now, messageId, data);
         List<String> counters = new ArrayList<>();
-        CampaignStats.counterOf(sent).ifPresent(counters::add);
+        counters.add(counterOfSent(sent));
         for (Decision d : plan.decisions()) {
             if (d != send) {
                 counters.add(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()));
             }
         }
-        store.recordSend(run, claim, sent, new SentMessage(messageId, run.contactId(), send.channel(), run.campaign(), send.step()),
-                next, lines, counters);
+        SentMessage lookup = messageId == null ? null : new SentMessage(messageId, run.contactId(), send.channel(), run.campaign(), send.step());
+        store.recordSend(run, claim, sent, lookup, afterSend(next, send.channel(), messageId), lines, counters);
         pass.emit(lines);
+        if (unknown) {
+            pass.count("unknown");
+        }
+    }
+
+    /** The {@code *.sent} event of a run's step: its id is the run's and the step's, so a second write of it is the same item. */
+    private static TimelineEvent sentEvent(Run run, String step, Channel channel, Instant at, String messageId, Map<String, Object> data) {
+        return new TimelineEvent(EventIds.of("sent", run.contactId(), run.campaign(), run.occurrence(), step),
+                run.contactId(), channel == Channel.EMAIL ? EventType.EMAIL_SENT.wire() : EventType.SMS_SENT.wire(),
+                at, run.campaign(), step, messageId, data);
+    }
+
+    /** The id of the {@code *.sent} event a claimed send records: what a store looks for when the claim's lease is past. */
+    public static String sentEventId(Run run) {
+        return EventIds.of("sent", run.contactId(), run.campaign(), run.occurrence(), run.claim().step());
     }
 
     /** Calls the provider, paced, retrying a throttled call with backoff before giving it back. */

@@ -1,12 +1,12 @@
 package dev.tandem.campaign;
 
 import dev.tandem.contact.Channel;
+import dev.tandem.decide.Links;
 import dev.tandem.render.SmsBudget;
 import dev.tandem.timeline.EventType;
 import dev.tandem.validation.Checks;
 import dev.tandem.validation.InvalidInputException;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +70,61 @@ public record Campaign(
      */
     public static Campaign from(String id, Object raw, Function<String, MessageTemplate> templates,
                                 ContactPolicy policy, int linkLength) {
+        Campaign c = parse(id, raw);
+        c.check(templates, policy, linkLength);
+        return c;
+    }
+
+    /**
+     * A stored definition as it was accepted: its shape is read, and nothing is checked again against today's
+     * templates or policy. A change that would make a stored campaign invalid is refused when it is made
+     * ({@link #check}); a template that still fails at send time fails that one message, not the reading.
+     */
+    public static Campaign restore(String id, Map<String, Object> stored) {
+        return parse(id, stored);
+    }
+
+    /**
+     * Checks the campaign against templates and a policy, naming the field of the first problem: each template it
+     * names exists and is of its channel, and every SMS it can send fits {@code maxSmsSegments}.
+     */
+    public void check(Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength) {
+        MessageTemplate emailT = emailTemplate == null ? null : template("email", emailTemplate, Channel.EMAIL, templates);
+        MessageTemplate smsT = smsTemplate == null ? null : template("sms", smsTemplate, Channel.SMS, templates);
+        MessageTemplate clickT = clickNoConversion == null ? null
+                : template("triggers.clickNoConversion.sms", clickNoConversion.smsTemplate(), Channel.SMS, templates);
+        if (smsReply != null) {
+            template("triggers.smsReply.email", smsReply.emailTemplate(), Channel.EMAIL, templates);
+        }
+        // Every SMS this campaign can send must fit the policy, whatever the contact's values (up to their budgets).
+        if (smsT != null) {
+            SmsBudget.check("sms", smsT, this, emailT, policy, linkLength);
+        }
+        if (clickT != null) {
+            SmsBudget.check("triggers.clickNoConversion.sms", clickT, this, emailT, policy, linkLength);
+        }
+    }
+
+    /** Every template id the campaign names, on any step or trigger. */
+    public Set<String> templateIds() {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        if (emailTemplate != null) {
+            ids.add(emailTemplate);
+        }
+        if (smsTemplate != null) {
+            ids.add(smsTemplate);
+        }
+        if (clickNoConversion != null) {
+            ids.add(clickNoConversion.smsTemplate());
+        }
+        if (smsReply != null) {
+            ids.add(smsReply.emailTemplate());
+        }
+        return ids;
+    }
+
+    /** The definition's shape: fields, playbook, parameters, triggers, exitOn, link. */
+    private static Campaign parse(String id, Object raw) {
         Checks.id("id", id);
         if (!(raw instanceof Map<?, ?> m)) {
             throw new InvalidInputException("", "a campaign must be an object");
@@ -96,8 +151,6 @@ public record Campaign(
             default -> {
             }
         }
-        MessageTemplate emailT = email == null ? null : template("email", email, Channel.EMAIL, templates);
-        MessageTemplate smsT = sms == null ? null : template("sms", sms, Channel.SMS, templates);
         Duration followUp = duration(m, "followUpAfter", DEFAULT_FOLLOW_UP);
         Duration detail = duration(m, "detailAfter", DEFAULT_DETAIL);
         if (playbook != Playbook.EMAIL_FIRST && m.containsKey("followUpAfter")) {
@@ -115,7 +168,6 @@ public record Campaign(
         }
         ClickNoConversion click = null;
         SmsReply reply = null;
-        MessageTemplate clickT = null;
         Object triggers = m.get("triggers");
         if (triggers != null) {
             if (!(triggers instanceof Map<?, ?> t)) {
@@ -129,7 +181,6 @@ public record Campaign(
             if (t.get("clickNoConversion") != null) {
                 Map<?, ?> c = object(t.get("clickNoConversion"), "triggers.clickNoConversion");
                 String tid = Checks.required("triggers.clickNoConversion.sms", Checks.string(c, "sms", "triggers.clickNoConversion.sms"));
-                clickT = template("triggers.clickNoConversion.sms", tid, Channel.SMS, templates);
                 Object after = c.get("after");
                 click = new ClickNoConversion(tid, after == null ? DEFAULT_CLICK_AFTER
                         : Checks.duration("triggers.clickNoConversion.after", String.valueOf(after)));
@@ -137,7 +188,6 @@ public record Campaign(
             if (t.get("smsReply") != null) {
                 Map<?, ?> r = object(t.get("smsReply"), "triggers.smsReply");
                 String tid = Checks.required("triggers.smsReply.email", Checks.string(r, "email", "triggers.smsReply.email"));
-                template("triggers.smsReply.email", tid, Channel.EMAIL, templates);
                 reply = new SmsReply(tid);
             }
         }
@@ -157,30 +207,15 @@ public record Campaign(
             }
         }
         String link = Checks.string(m, "link");
-        if (link != null) {
-            try {
-                URI u = URI.create(link);
-                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                    throw new IllegalArgumentException();
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("link", "link must be an http or https URL");
-            }
+        if (link != null && !Links.isWebUrl(link)) {
+            throw new InvalidInputException("link", "link must be an http or https URL");
         }
         Object tr = m.get("transactional");
         if (tr != null && !(tr instanceof Boolean)) {
             throw new InvalidInputException("transactional", "transactional must be true or false");
         }
-        Campaign c = new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
+        return new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
                 click, reply, exitOn, link, Boolean.TRUE.equals(tr));
-        // Every SMS this campaign can send must fit the policy, whatever the contact's values (up to their budgets).
-        if (smsT != null) {
-            SmsBudget.check("sms", smsT, c, emailT, policy, linkLength);
-        }
-        if (clickT != null) {
-            SmsBudget.check("triggers.clickNoConversion.sms", clickT, c, emailT, policy, linkLength);
-        }
-        return c;
     }
 
     public Map<String, Object> toMap() {

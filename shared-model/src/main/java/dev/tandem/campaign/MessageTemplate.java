@@ -44,6 +44,15 @@ public record MessageTemplate(String id, Channel channel, String subject, String
         return t;
     }
 
+    /** A stored template as it was accepted: read, not checked again (a template that cannot render fails its message). */
+    public static MessageTemplate restore(String id, Map<String, Object> stored) {
+        Object channel = stored.get("channel");
+        Object body = stored.get("body");
+        Object subject = stored.get("subject");
+        return new MessageTemplate(id, Channel.parse("channel", channel == null ? null : String.valueOf(channel)),
+                subject == null ? null : String.valueOf(subject), body == null ? "" : String.valueOf(body));
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("channel", channel.wire());

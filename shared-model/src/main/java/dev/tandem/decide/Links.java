@@ -20,4 +20,21 @@ public interface Links {
 
     /** The length of a short link, for checking SMS segments before any link exists. */
     int shortLinkLength();
+
+    /**
+     * Whether a URL may become a link a person follows: http or https with a host, nothing else ({@code javascript:},
+     * {@code data:}, a relative path...). Every URL a message links to or a short link redirects to passes this.
+     */
+    static boolean isWebUrl(String url) {
+        if (url == null || url.isBlank() || url.length() > 2048) {
+            return false;
+        }
+        try {
+            java.net.URI u = new java.net.URI(url.strip());
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && u.getHost() != null && !u.getHost().isEmpty();
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
 }

@@ -14,7 +14,11 @@ public enum Reason {
     SUPPRESSED("suppressed"),
     ENGAGED("engaged"),
     REPLIED("replied"),
-    CONVERTED("converted");
+    CONVERTED("converted"),
+    /** The campaign or a template cannot make this message (a template that throws, a message too large to keep). */
+    INVALID_DEFINITION("invalid-definition"),
+    /** The provider refused this one recipient for good (an invalid number, a rejected address). */
+    PROVIDER_REJECTED("provider-rejected");
 
     private final String wire;
 

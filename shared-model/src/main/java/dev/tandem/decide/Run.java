@@ -27,8 +27,13 @@ public record Run(
 
     public enum Kind { LAUNCH, TRIGGER }
 
-    /** A send in progress: who claimed it and when. A claim older than its lease is a crashed send. */
-    public record Claim(String token, Instant at, String step) {
+    /**
+     * A send in progress: who claimed it, when, and where the run goes once the message is out ({@code next}, a
+     * {@link Plan.Continue} or {@link Plan.Finish}; null on claims written before it was kept). A claim older than
+     * its lease is a crashed send: finished as its {@code next} says when the message's record landed, else marked
+     * unknown.
+     */
+    public record Claim(String token, Instant at, String step, Plan.Next next) {
     }
 
     public static final String EMAIL_MESSAGE_ID = "emailMessageId";

@@ -6,9 +6,9 @@ import dev.tandem.campaign.MessageTemplate;
 import dev.tandem.decide.Launch;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** The definitions the API writes (templates, campaigns, the contact policy, launches) and what it reads back. */
 public interface CampaignStore {
@@ -20,8 +20,11 @@ public interface CampaignStore {
     /** Stores a campaign definition that {@link Campaign#from} accepted. */
     void putCampaign(Campaign campaign);
 
-    /** A stored campaign, checked again against {@code templates} (the caller's reads, so that it can keep them). */
-    Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength);
+    /** A stored campaign as it was accepted ({@link Campaign#restore}): never checked again on read. */
+    Optional<Campaign> campaign(String id);
+
+    /** Every stored campaign, for the checks a template or policy change must pass before it is stored. */
+    List<Campaign> campaigns();
 
     ContactPolicy policy();
 

@@ -13,7 +13,6 @@ import dev.tandem.timeline.TimelineEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * What the decider needs of the store. Due work is indexed by time on sharded keys, so a sweep reads only
@@ -36,8 +35,8 @@ public interface DecisionStore {
     record SendView(ContactStore.ContactView view, long sendSequence) {
     }
 
-    /** A stored campaign, checked again against {@code templates} (the caller's reads, so that it can keep them). */
-    Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength);
+    /** A stored campaign as it was accepted: never checked again on read. */
+    Optional<Campaign> campaign(String id);
 
     Optional<MessageTemplate> template(String id);
 
@@ -57,7 +56,17 @@ public interface DecisionStore {
      */
     boolean claim(Run run, Run.Claim claim, long sendSequence, List<LinkItem> links);
 
-    /** Records a sent message and moves the run on, in one write. */
+    /**
+     * The {@code *.sent} event of a claimed send, when it landed on the timeline (its record may have been kept
+     * alone after the run's own write failed): the message went out.
+     */
+    Optional<TimelineEvent> sentEvent(Run run);
+
+    /**
+     * Records a sent message and moves the run on, in one write, retried on conflicts and throttling. When that
+     * write still fails, the event and its lookup are written alone, so the message is on the timeline and the run
+     * is finished from them after its lease; only when that fails too does it throw.
+     */
     void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next,
                     List<DecisionLine> lines, List<String> counters);
 
@@ -74,7 +83,7 @@ public interface DecisionStore {
      */
     boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters);
 
-    /** A claim left by a crashed run: never resent blindly, marked unknown, counted in the stats. */
+    /** A claim left by a crashed run whose message left no record: never resent, marked unknown, counted in the stats. */
     boolean markUnknown(Run run, List<String> counters);
 
     /** Stores a run due later (a local-time launch whose hour has not come) unless it exists. */

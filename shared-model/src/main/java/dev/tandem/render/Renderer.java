@@ -25,8 +25,16 @@ public final class Renderer {
 
     /** A template compiled once, for rendering many times. */
     public record Compiled(MessageTemplate source, Template subject, Template body) {
+        /** Renders the template; one that fails at run time throws {@link InvalidInputException} naming it, never jmustache's own error. */
         public Rendered render(Map<String, Object> context) {
-            return new Rendered(subject == null ? null : collapse(subject.execute(context)), body.execute(context));
+            try {
+                String s = subject == null ? null : collapse(subject.execute(context));
+                String b = body.execute(context);
+                return new Rendered(s, source.channel() == Channel.EMAIL ? HtmlLinks.webOnly(b) : b);
+            } catch (MustacheException | StackOverflowError e) {
+                throw new InvalidInputException("template", "template " + source.id() + " cannot render: "
+                        + (e instanceof StackOverflowError ? "it nests too deeply" : e.getMessage()));
+            }
         }
     }
 
@@ -40,11 +48,44 @@ public final class Renderer {
     }
 
     private static Template compile(Mustache.Compiler compiler, String text, String field) {
+        Template t;
         try {
-            return compiler.compile(text);
+            t = compiler.compile(text);
         } catch (MustacheException e) {
             throw new InvalidInputException(field, field + " is not valid Mustache: " + e.getMessage());
         }
+        // Partials ({{> name}}) and parents ({{< name}}) name other templates, which Tandem does not load: refused here,
+        // where a template is stored, rather than failing every message it would send.
+        t.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String name) {
+            }
+
+            @Override
+            public boolean visitInclude(String name) {
+                throw new InvalidInputException(field, field + " uses the partial {{> " + name + "}}; Tandem templates cannot include other templates");
+            }
+
+            @Override
+            public boolean visitParent(String name) {
+                throw new InvalidInputException(field, field + " uses the parent {{< " + name + "}}; Tandem templates cannot include other templates");
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                return true;
+            }
+        });
+        return t;
     }
 
     /** Subjects are one line. */

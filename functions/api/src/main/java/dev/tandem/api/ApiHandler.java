@@ -104,15 +104,15 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("DELETE", "/contacts/{id}", this::deleteContact)
                 .on("GET", "/contacts/{id}/timeline", this::timeline)
                 .on("POST", "/events", this::postEvents)
-                .on("PUT", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().putTemplate(r.path("id"), r.json()).toMap())))
+                .on("PUT", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().putTemplate(r.path("id"), r.json(), base(r)).toMap())))
                 .on("GET", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().template(r.path("id")).toMap())))
                 .on("PUT", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"),
                         campaigns().putCampaign(r.path("id"), r.json(), base(r)).toMap())))
-                .on("GET", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().campaign(r.path("id"), base(r)).toMap())))
+                .on("GET", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().campaign(r.path("id")).toMap())))
                 .on("POST", "/campaigns/{id}/launch", this::launch)
                 .on("POST", "/campaigns/{id}/preview", this::preview)
-                .on("GET", "/campaigns/{id}/stats", r -> HttpResult.json(200, campaigns().stats(r.path("id"), base(r))))
-                .on("PUT", "/policy", r -> HttpResult.json(200, campaigns().putPolicy(r.json()).toMap()))
+                .on("GET", "/campaigns/{id}/stats", r -> HttpResult.json(200, campaigns().stats(r.path("id"))))
+                .on("PUT", "/policy", r -> HttpResult.json(200, campaigns().putPolicy(r.json(), base(r)).toMap()))
                 .on("GET", "/policy", r -> HttpResult.json(200, campaigns().policy().toMap()))
                 .on("GET", "/l/{code}", r -> HttpResult.redirect(campaigns().click(r.path("code"), r.requestId(), clock.instant())))
                 .on("GET", "/v/{code}", r -> HttpResult.html(200, campaigns().view(r.path("code")).html()))
@@ -174,7 +174,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private APIGatewayV2HTTPResponse launch(Request r) {
         Object body = r.jsonOrEmpty();
-        CampaignService.Launched l = campaigns().launch(r.path("id"), body, ids.get(), clock.instant(), base(r));
+        CampaignService.Launched l = campaigns().launch(r.path("id"), body, ids.get(), clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("campaign", l.launch().campaign());
         out.put("launchId", l.launch().launchId());
@@ -192,7 +192,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private APIGatewayV2HTTPResponse preview(Request r) {
         Object body = r.jsonOrEmpty();
-        List<DecisionLine> lines = campaigns().preview(r.path("id"), body, clock.instant(), base(r));
+        List<DecisionLine> lines = campaigns().preview(r.path("id"), body, clock.instant());
         return HttpResult.json(200, Map.of("decisions", lines.stream().map(DecisionLine::toMap).toList()));
     }
 

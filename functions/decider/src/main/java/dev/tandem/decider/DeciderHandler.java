@@ -6,6 +6,8 @@ import dev.tandem.app.Sweep;
 import dev.tandem.aws.Env;
 import dev.tandem.aws.Json;
 import dev.tandem.aws.Log;
+import dev.tandem.aws.Metrics;
+import dev.tandem.aws.Sdk;
 import dev.tandem.aws.Priming;
 import dev.tandem.aws.sns.SnsSmsSender;
 import dev.tandem.aws.store.Clients;
@@ -34,11 +36,17 @@ import java.util.function.BooleanSupplier;
  * timeout. Answers with the counts and, up to {@code DECISION_ECHO}, the decision lines.
  */
 public final class DeciderHandler implements RequestStreamHandler {
-    /** Stop this long before the Lambda timeout, leaving the rest to the next run. */
-    static final long MARGIN_MILLIS = 10_000;
+    /**
+     * Stop this long before the Lambda timeout, leaving the rest to the next run: a send that starts before then has
+     * time for its provider call (with the sweep's throttle retries) and for the record of what went out, whatever
+     * the store's retries cost (see {@link #worstSend}).
+     */
+    static final long MARGIN_MILLIS = 75_000;
+    static final int THROTTLE_RETRIES = 2;
 
     private final Sweep sweep;
     private final Clock clock;
+    private final Metrics metrics;
 
     public DeciderHandler() {
         this(Env.system(), Clock.systemUTC());
@@ -66,12 +74,18 @@ public final class DeciderHandler implements RequestStreamHandler {
                 LinkMaker::randomCode,
                 () -> UUID.randomUUID().toString(),
                 new Sweep.Settings(env.require("PUBLIC_BASE_URL"), Duration.parse(env.require("CLAIM_LEASE")),
-                        200, 50, 2, env.requireInt("DECISION_ECHO"))), clock);
+                        200, 50, THROTTLE_RETRIES, env.requireInt("DECISION_ECHO"))), clock, new Metrics(env.optional("STACK_NAME")));
     }
 
-    public DeciderHandler(Sweep sweep, Clock clock) {
+    public DeciderHandler(Sweep sweep, Clock clock, Metrics metrics) {
         this.sweep = Objects.requireNonNull(sweep, "sweep");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The longest one send can take once started: the provider call, retried after throttling, then its record. */
+    static Duration worstSend() {
+        return Sdk.PROVIDER_CALL_TIMEOUT.multipliedBy(THROTTLE_RETRIES + 1L).plus(DynamoDecisionStore.worstRecord());
     }
 
     @Override
@@ -97,7 +111,15 @@ public final class DeciderHandler implements RequestStreamHandler {
         summary.put("at", now.toString());
         summary.put("finished", result.finished());
         summary.put("counts", result.counts());
+        if (!result.paused().isEmpty()) {
+            summary.put("paused", result.paused().stream().map(dev.tandem.contact.Channel::wire).sorted().toList());
+        }
         Log.info(context, "sweep", summary);
+        // What the template's alarms watch: runs that could not be carried out, channels a provider refused.
+        Map<String, Integer> watched = new LinkedHashMap<>();
+        watched.put("RunsFailed", result.failed());
+        watched.put("ChannelPaused", result.paused().size());
+        metrics.emit(context, now.toEpochMilli(), watched);
         List<Map<String, Object>> lines = result.lines().stream().map(DecisionLine::toMap).toList();
         Map<String, Object> response = new LinkedHashMap<>(summary);
         response.put("decisions", lines);

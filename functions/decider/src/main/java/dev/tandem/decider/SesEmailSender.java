@@ -1,15 +1,23 @@
 package dev.tandem.decider;
 
 import dev.tandem.aws.Sdk;
+import dev.tandem.aws.Providers;
+import dev.tandem.aws.ses.SesTags;
+import dev.tandem.contact.Channel;
 import dev.tandem.port.EmailSender;
+import dev.tandem.port.ProviderOutcomeUnknownException;
 import dev.tandem.port.ProviderRejectedException;
 import dev.tandem.port.ProviderThrottledException;
+import dev.tandem.port.ProviderUnavailableException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AccountSuspendedException;
 import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
+import software.amazon.awssdk.services.sesv2.model.MailFromDomainNotVerifiedException;
 import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.MessageTag;
+import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sesv2.model.SendingPausedException;
 import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 
@@ -46,7 +54,8 @@ public final class SesEmailSender implements EmailSender {
         List<MessageHeader> headers = new ArrayList<>();
         email.headers().forEach((k, v) -> headers.add(MessageHeader.builder().name(k).value(v).build()));
         List<MessageTag> tags = new ArrayList<>();
-        email.tags().forEach((k, v) -> tags.add(MessageTag.builder().name(k).value(v).build()));
+        // SES takes only [A-Za-z0-9_-] in a tag: ids with . or @ are encoded (SesTags), and decoded when events come back.
+        email.tags().forEach((k, v) -> tags.add(MessageTag.builder().name(k).value(SesTags.encode(v)).build()));
         try {
             return ses.sendEmail(r -> {
                 r.fromEmailAddress(from)
@@ -61,19 +70,34 @@ public final class SesEmailSender implements EmailSender {
                     r.configurationSetName(configurationSet);
                 }
             }).messageId();
-        } catch (TooManyRequestsException | LimitExceededException | SendingPausedException | AccountSuspendedException e) {
-            // Nothing wrong with this message: it can go when SES takes sends again.
-            throw new ProviderThrottledException("SES: " + code(e));
         } catch (AwsServiceException e) {
-            if (e.isThrottlingException()) {
-                throw new ProviderThrottledException("SES: " + code(e));
-            }
-            if (e.statusCode() >= 400 && e.statusCode() < 500) {
-                throw new ProviderRejectedException("SES refused: " + code(e)
-                        + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
-            }
-            throw e;
+            throw classify(e);
+        } catch (SdkClientException e) {
+            throw Providers.clientFailure(Channel.EMAIL, "SES", e);
         }
+    }
+
+    /**
+     * What an SES refusal means for the rest of the sweep. Throttling: this message later. The account refusing
+     * the whole channel (sending paused or suspended, a quota spent, an unknown configuration set or sender, access
+     * denied): no email can go, the channel pauses. A server error: the outcome is unknown. Anything else refuses
+     * this one message (a rejected or malformed address, content SES will not send).
+     */
+    static RuntimeException classify(AwsServiceException e) {
+        String code = code(e);
+        String detail = "SES: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage());
+        if (e.isThrottlingException() || e instanceof TooManyRequestsException || e.statusCode() == 429) {
+            return new ProviderThrottledException("SES: " + code);
+        }
+        if (e instanceof SendingPausedException || e instanceof AccountSuspendedException || e instanceof LimitExceededException
+                || e instanceof MailFromDomainNotVerifiedException || e instanceof NotFoundException
+                || e.statusCode() == 401 || e.statusCode() == 403) {
+            return new ProviderUnavailableException(Channel.EMAIL, detail);
+        }
+        if (e.statusCode() >= 500) {
+            return new ProviderOutcomeUnknownException(detail);
+        }
+        return new ProviderRejectedException("SES refused: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
     }
 
     private static String code(AwsServiceException e) {

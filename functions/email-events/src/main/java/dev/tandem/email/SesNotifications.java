@@ -1,5 +1,6 @@
 package dev.tandem.email;
 
+import dev.tandem.aws.ses.SesTags;
 import dev.tandem.aws.sqs.Times;
 import dev.tandem.ingest.EmailNotification;
 import dev.tandem.ingest.EmailNotification.Kind;
@@ -139,9 +140,9 @@ final class SesNotifications {
         if (raw instanceof Map<?, ?> m) {
             m.forEach((k, v) -> {
                 if (v instanceof List<?> l && !l.isEmpty()) {
-                    out.put(String.valueOf(k), String.valueOf(l.get(0)));
+                    out.put(String.valueOf(k), SesTags.decode(String.valueOf(l.get(0))));
                 } else if (v instanceof String s) {
-                    out.put(String.valueOf(k), s);
+                    out.put(String.valueOf(k), SesTags.decode(s));
                 }
             });
         }

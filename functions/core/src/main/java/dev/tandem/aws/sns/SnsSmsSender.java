@@ -1,10 +1,15 @@
 package dev.tandem.aws.sns;
 
+import dev.tandem.aws.Providers;
 import dev.tandem.aws.Sdk;
+import dev.tandem.contact.Channel;
+import dev.tandem.port.ProviderOutcomeUnknownException;
 import dev.tandem.port.ProviderRejectedException;
 import dev.tandem.port.ProviderThrottledException;
+import dev.tandem.port.ProviderUnavailableException;
 import dev.tandem.port.SmsSender;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -20,6 +25,9 @@ import java.util.Set;
 public final class SnsSmsSender implements SmsSender {
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
             "TooManyRequestsException", "RequestLimitExceeded", "KMSThrottlingException");
+    private static final Set<String> ACCOUNT = Set.of("AuthorizationError", "KMSAccessDenied", "KMSDisabled", "KMSInvalidState",
+            "KMSNotFound", "KMSOptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
+            "AccessDenied", "AccessDeniedException");
     private static volatile SnsClient shared;
 
     private final SnsClient sns;
@@ -53,16 +61,30 @@ public final class SnsSmsSender implements SmsSender {
         try {
             return sns.publish(r -> r.phoneNumber(sms.to()).message(sms.text()).messageAttributes(attrs)).messageId();
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            if (e.isThrottlingException() || THROTTLING.contains(code) || e.statusCode() == 429) {
-                throw new ProviderThrottledException("SNS throttled: " + code);
-            }
-            if (e.statusCode() >= 400 && e.statusCode() < 500) {
-                throw new ProviderRejectedException("SNS refused: " + code + (e.awsErrorDetails() == null ? ""
-                        : " " + e.awsErrorDetails().errorMessage()));
-            }
-            throw e;
+            throw classify(e);
+        } catch (SdkClientException e) {
+            throw Providers.clientFailure(Channel.SMS, "SNS", e);
         }
+    }
+
+    /**
+     * What an SNS refusal means for the rest of the sweep. Throttling: this message later. Authorization (the
+     * function may not publish, a key it may not use, credentials refused): no SMS can go, the channel pauses. A
+     * server error: the outcome is unknown. Anything else refuses this one message (an invalid number...).
+     */
+    static RuntimeException classify(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
+        String detail = "SNS: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage());
+        if (e.isThrottlingException() || THROTTLING.contains(code) || e.statusCode() == 429) {
+            return new ProviderThrottledException("SNS throttled: " + code);
+        }
+        if (ACCOUNT.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
+            return new ProviderUnavailableException(Channel.SMS, detail);
+        }
+        if (e.statusCode() >= 500) {
+            return new ProviderOutcomeUnknownException(detail);
+        }
+        return new ProviderRejectedException("SNS refused: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
     }
 
     private static MessageAttributeValue text(String v) {

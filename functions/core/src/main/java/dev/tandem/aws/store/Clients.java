@@ -1,7 +1,13 @@
 package dev.tandem.aws.store;
 
 import dev.tandem.aws.Sdk;
+import dev.tandem.port.ItemTooLargeException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Locale;
 
 /** The DynamoDB client, built once per process with the shared HTTP client and the SDK's default chains. */
 public final class Clients {
@@ -12,11 +18,39 @@ public final class Clients {
 
     public static synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
-            dynamo = DynamoDbClient.builder()
+            dynamo = withSizeLimits(DynamoDbClient.builder()
                     .httpClient(Sdk.http())
-                    .overrideConfiguration(Sdk.overrides())
-                    .build();
+                    .overrideConfiguration(Sdk.dynamoOverrides())
+                    .build());
         }
         return dynamo;
+    }
+
+    /**
+     * The client, with DynamoDB's refusal of an item or key over its size limit (a {@code ValidationException},
+     * like a malformed request) turned into the store's own {@link ItemTooLargeException}: a failure of that one
+     * item, which the caller settles and goes on from, never a failure of the whole.
+     */
+    static DynamoDbClient withSizeLimits(DynamoDbClient client) {
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    try {
+                        return method.invoke(client, args);
+                    } catch (InvocationTargetException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof DynamoDbException d && tooLarge(d)) {
+                            throw new ItemTooLargeException("an item is over DynamoDB's size limit: " + d.awsErrorDetails().errorMessage());
+                        }
+                        throw cause;
+                    }
+                });
+    }
+
+    static boolean tooLarge(DynamoDbException e) {
+        if (e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+            return false;
+        }
+        String m = String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("item size") || (m.contains("size") && m.contains("exceeded") && m.contains("key"));
     }
 }

@@ -12,11 +12,12 @@ import dev.tandem.ingest.SentMessage;
 import dev.tandem.port.CampaignStore;
 import dev.tandem.port.ContactStore;
 import dev.tandem.port.DecisionStore;
+import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.timeline.TimelineEvent;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 import static dev.tandem.aws.store.AttributeValues.m;
 import static dev.tandem.aws.store.AttributeValues.n;
@@ -115,7 +115,8 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         Run.Claim claim = null;
         AttributeValue c = item.get("claim");
         if (c != null && c.hasM()) {
-            claim = new Run.Claim(string(c.m(), "token"), Instant.parse(string(c.m(), "at")), string(c.m(), "step"));
+            claim = new Run.Claim(string(c.m(), "token"), Instant.parse(string(c.m(), "at")), string(c.m(), "step"),
+                    nextOf(c.m().get("next")));
         }
         AttributeValue armed = item.get("armed");
         return new Run(
@@ -153,7 +154,34 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
     }
 
     private static AttributeValue claimValue(Run.Claim c) {
-        return m(Map.of("token", s(c.token()), "at", s(c.at().toString()), "step", s(c.step())));
+        Map<String, AttributeValue> v = new HashMap<>();
+        v.put("token", s(c.token()));
+        v.put("at", s(c.at().toString()));
+        v.put("step", s(c.step()));
+        if (c.next() instanceof Plan.Continue n) {
+            v.put("next", m(Map.of("kind", s("continue"), "step", s(n.step()), "dueAt", s(n.dueAt().toString()),
+                    "data", AttributeValues.of(n.data()))));
+        } else if (c.next() instanceof Plan.Finish f) {
+            v.put("next", m(Map.of("kind", s("finish"), "status", s(f.status()))));
+        }
+        return m(v);
+    }
+
+    /** Where a claimed run goes once its message is out, as the claim keeps it. */
+    private static Plan.Next nextOf(AttributeValue v) {
+        if (v == null || !v.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> n = v.m();
+        if ("continue".equals(string(n, "kind"))) {
+            Map<String, String> data = new LinkedHashMap<>();
+            AttributeValue d = n.get("data");
+            if (d != null && d.hasM()) {
+                d.m().forEach((k, x) -> data.put(k, x.s()));
+            }
+            return new Plan.Continue(string(n, "step"), Instant.parse(string(n, "dueAt")), data);
+        }
+        return new Plan.Finish(string(n, "status"));
     }
 
     private static AttributeValue history(List<DecisionLine> lines) {
@@ -331,7 +359,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             writes.add(put(codeItem(l, claim.at()), "attribute_not_exists(PK)"));
         }
         try {
-            db.transactWriteItems(r -> r.transactItems(writes));
+            Writes.transact(db, writes);
             return true;
         } catch (TransactionCanceledException e) {
             for (int i = 0; i < writes.size(); i++) {
@@ -367,16 +395,37 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         return Transactions.put(config.table(), item, condition);
     }
 
-    private TransactWriteItem counters(String campaign, String contactId, List<String> counters) {
-        return TransactWriteItem.builder().update(RunItems.count(campaign, contactId, counters, config)).build();
+    private void count(String campaign, String contactId, List<String> counters) {
+        if (!counters.isEmpty()) {
+            Writes.count(db, RunItems.count(campaign, contactId, counters, config));
+        }
+    }
+
+    /**
+     * The longest the record of a sent message can take: its transaction with every retry and backoff, then its
+     * event and lookup on their own, then the counters. A sweep stops at least this long (plus the provider call)
+     * before its timeout, so that a message that went out is always recorded.
+     */
+    public static java.time.Duration worstRecord() {
+        java.time.Duration call = dev.tandem.aws.Sdk.DYNAMO_CALL_TIMEOUT;
+        return call.multipliedBy(Writes.ATTEMPTS).plusMillis(Writes.MAX_BACKOFF_MILLIS).plus(call.multipliedBy(2)).plus(call);
+    }
+
+    @Override
+    public Optional<TimelineEvent> sentEvent(Run run) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).consistentRead(true)
+                .key(key(Keys.contact(run.contactId()), Keys.event(run.claim().at(), dev.tandem.app.Sweep.sentEventId(run))))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(EventItems.fromItem(item));
     }
 
     @Override
     public void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next,
                            List<DecisionLine> lines, List<String> counters) {
         Map<String, AttributeValue> event = EventItems.toItem(sent, config.retention());
-        event.put(DynamoContactStore.REFS, AttributeValues.of(List.of(Keys.message(lookup.messageId()))));
-        record(run, claim, event, RunItems.messageLookup(lookup, sent.at(), config), next, lines, counters, sent.at());
+        if (lookup != null) {
+            event.put(DynamoContactStore.REFS, AttributeValues.of(List.of(Keys.message(lookup.messageId()))));
+        }
+        record(run, claim, event, lookup == null ? null : RunItems.messageLookup(lookup, sent.at(), config), next, lines, counters, sent.at());
     }
 
     @Override
@@ -385,6 +434,11 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         record(run, claim, EventItems.toItem(failure, config.retention()), null, next, lines, counters, failure.at());
     }
 
+    /**
+     * The record of a message that went out: its event, its lookup and the run moved on, in one transaction, tried
+     * again on conflicts and throttling. When the transaction still fails, the event and the lookup are written
+     * alone: the message is on the timeline, and the run, still claimed, is finished from them after its lease.
+     */
     private void record(Run run, Run.Claim claim, Map<String, AttributeValue> event, Map<String, AttributeValue> lookup,
                         Plan.Next next, List<DecisionLine> lines, List<String> counters, Instant now) {
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -394,19 +448,34 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         }
         int runAt = writes.size();
         writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(claim).next(next, now).history(lines).build()).build());
-        if (!counters.isEmpty()) {
-            writes.add(counters(run.campaign(), run.contactId(), counters));
-        }
         try {
-            db.transactWriteItems(r -> r.transactItems(writes));
-        } catch (TransactionCanceledException e) {
-            if (!Transactions.conditionFailed(e, runAt)) {
+            Writes.transact(db, writes);
+        } catch (ItemTooLargeException e) {
+            if (!lines.isEmpty()) {
+                // The run's history is what grew too large: the message is recorded, its decision line is not.
+                record(run, claim, event, lookup, next, List.of(), counters, now);
+                return;
+            }
+            keepAlone(writes.subList(0, runAt), e);
+            return;
+        } catch (SdkException e) {
+            // Cancelled (the claim was taken from this send after a long stall, or conflicts outlasted the retries) or
+            // failed: the message went all the same, so its record lands on its own.
+            keepAlone(writes.subList(0, runAt), e);
+            return;
+        }
+        count(run.campaign(), run.contactId(), counters);
+    }
+
+    /** The event and lookup of a sent message, written on their own (plain puts, each retried by the SDK). */
+    private void keepAlone(List<TransactWriteItem> puts, RuntimeException cause) {
+        for (TransactWriteItem w : puts) {
+            try {
+                db.putItem(r -> r.tableName(w.put().tableName()).item(w.put().item()));
+            } catch (RuntimeException e) {
+                e.addSuppressed(cause);
                 throw e;
             }
-            // The claim was taken from this send (marked unknown after a long stall): the message went, so
-            // its record lands all the same; the run stays as the other writer left it.
-            writes.remove(runAt);
-            db.transactWriteItems(r -> r.transactItems(writes));
         }
     }
 
@@ -421,46 +490,45 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     @Override
     public boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters) {
-        List<TransactWriteItem> writes = new ArrayList<>();
         if (next instanceof Plan.Drop) {
             if (run.isNew()) {
                 return true;
             }
-            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(config.table()).key(RunItems.runKey(run))
-                    .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
-                    .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
-                    .expressionAttributeValues(Map.of(":version", n(run.version()))).build()).build());
+            try {
+                db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
+                        .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
+                        .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
+                        .expressionAttributeValues(Map.of(":version", n(run.version()))));
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
         } else if (run.isNew()) {
-            writes.add(put(newRun(run, next, null, List.of(), lines), "attribute_not_exists(PK)"));
+            try {
+                db.putItem(r -> r.tableName(config.table()).item(newRun(run, next, null, List.of(), lines))
+                        .conditionExpression("attribute_not_exists(PK)"));
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
         } else {
-            writes.add(TransactWriteItem.builder().update(new RunUpdate(run).atVersion().unclaimed().next(next, run.dueAt())
-                    .history(lines).build()).build());
+            try {
+                db.updateItem(RunItems.request(new RunUpdate(run).atVersion().unclaimed().next(next, run.dueAt()).history(lines).build()));
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
         }
-        if (!counters.isEmpty()) {
-            writes.add(counters(run.campaign(), run.contactId(), counters));
-        }
-        return runMoved(writes);
+        count(run.campaign(), run.contactId(), counters);
+        return true;
     }
 
     @Override
     public boolean markUnknown(Run run, List<String> counters) {
-        List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(run.claim()).finish("unknown", run.claim().at()).build()).build());
-        writes.add(counters(run.campaign(), run.contactId(), counters));
-        return runMoved(writes);
-    }
-
-    /** Writes a transaction whose first write moves a run; false when another writer moved the run first. */
-    private boolean runMoved(List<TransactWriteItem> writes) {
         try {
-            db.transactWriteItems(r -> r.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Transactions.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
+            db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(run.claim()).finish("unknown", run.claim().at()).build()));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
+        count(run.campaign(), run.contactId(), counters);
+        return true;
     }
 
     @Override
@@ -608,17 +676,38 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     @Override
     public Optional<MessageTemplate> template(String id) {
-        return definition(Keys.template(id), Keys.DEF).map(d -> MessageTemplate.from(id, d));
+        return definition(Keys.template(id), Keys.DEF).map(d -> MessageTemplate.restore(id, d));
     }
 
     @Override
     public void putCampaign(Campaign c) {
-        putDefinition(Keys.campaign(c.id()), Keys.DEF, "campaign", c.toMap());
+        Map<String, AttributeValue> item = definitionItem(Keys.campaign(c.id()), Keys.DEF, "campaign", c.toMap());
+        item.put(Keys.GSI1PK, s(Keys.CAMPAIGNS));
+        item.put(Keys.GSI1SK, s(c.id()));
+        db.putItem(r -> r.tableName(config.table()).item(item));
     }
 
     @Override
-    public Optional<Campaign> campaign(String id, Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength) {
-        return definition(Keys.campaign(id), Keys.DEF).map(d -> Campaign.from(id, d, templates, policy, linkLength));
+    public Optional<Campaign> campaign(String id) {
+        return definition(Keys.campaign(id), Keys.DEF).map(d -> Campaign.restore(id, d));
+    }
+
+    @Override
+    public List<Campaign> campaigns() {
+        List<Campaign> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r = db.query(q -> q.tableName(config.table()).indexName(Keys.GSI1)
+                    .keyConditionExpression("GSI1PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.CAMPAIGNS)))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) {
+                out.add(Campaign.restore(string(item, Keys.GSI1SK), AttributeValues.toJava(item.get("definition").m())));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
     }
 
     @Override
@@ -633,10 +722,15 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     /** Templates, campaigns and the policy: each one item whose {@code definition} is what the API accepted. */
     private void putDefinition(String pk, String sk, String type, Map<String, Object> definition) {
+        Map<String, AttributeValue> item = definitionItem(pk, sk, type, definition);
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    private static Map<String, AttributeValue> definitionItem(String pk, String sk, String type, Map<String, Object> definition) {
         Map<String, AttributeValue> item = key(pk, sk);
         item.put(Keys.TYPE, s(type));
         item.put("definition", AttributeValues.of(definition));
-        db.putItem(r -> r.tableName(config.table()).item(item));
+        return item;
     }
 
     private Optional<Map<String, Object>> definition(String pk, String sk) {

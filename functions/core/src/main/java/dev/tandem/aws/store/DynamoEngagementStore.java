@@ -89,15 +89,15 @@ public final class DynamoEngagementStore implements EngagementStore {
             eventItem.put(DynamoContactStore.REFS, AttributeValues.of(List.of(Keys.message(e.lookup().messageId()))));
         }
         Optional<String> counter = CampaignStats.counterOf(event);
-        boolean alone = e.change() == null && e.work().isEmpty() && e.lookup() == null && !e.guarded()
-                && counter.isEmpty() && e.contactVerified();
+        boolean alone = e.change() == null && e.work().isEmpty() && e.lookup() == null && !e.guarded() && e.contactVerified();
         if (alone) {
             try {
                 db.putItem(r -> r.tableName(config.table()).item(eventItem).conditionExpression("attribute_not_exists(PK)"));
-                return Recorded.ADDED;
             } catch (ConditionalCheckFailedException ex) {
                 return Recorded.DUPLICATE;
             }
+            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), List.of(c), config)));
+            return Recorded.ADDED;
         }
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(putIfAbsent(eventItem));
@@ -127,10 +127,10 @@ public final class DynamoEngagementStore implements EngagementStore {
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(config.table())
                     .item(RunItems.messageLookup(e.lookup(), event.at(), config)).build()).build());
         }
-        counter.ifPresent(c -> writes.add(TransactWriteItem.builder()
-                .update(RunItems.count(event.campaign(), event.contactId(), List.of(c), config)).build()));
         try {
-            db.transactWriteItems(r -> r.transactItems(writes));
+            Writes.transact(db, writes);
+            // The campaign counter is a hot item every writer touches: written after, never inside the transaction.
+            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), List.of(c), config)));
             return Recorded.ADDED;
         } catch (TransactionCanceledException ex) {
             for (int i = 0; i < duplicateUpTo; i++) {

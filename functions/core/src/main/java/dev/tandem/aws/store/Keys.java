@@ -17,7 +17,7 @@ import java.util.Locale;
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
- * CAMPAIGN#{id}       DEF                                  a campaign definition
+ * CAMPAIGN#{id}       DEF                                  a campaign definition (GSI1: CAMPAIGNS / {id}, to list them)
  * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
  * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
  * TEMPLATE#{id}       DEF                                  a message template
@@ -100,6 +100,8 @@ public final class Keys {
     }
 
     public static final String DEF = "DEF";
+    /** The GSI1 partition every campaign definition lists under. */
+    public static final String CAMPAIGNS = "CAMPAIGNS";
 
     public static String template(String templateId) {
         return "TEMPLATE#" + templateId;

@@ -1,0 +1,95 @@
+package dev.tandem.aws.store;
+
+import dev.tandem.aws.Log;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes that meet other writers. DynamoDB cancels a transaction that touches an item another transaction is
+ * writing ({@code TransactionConflict}) or that is throttled; the SDK retries neither inside a cancellation, so
+ * these are tried again here, with full-jitter backoff. A condition that fails is an answer, not a fault: it is
+ * never retried. Counters stay outside every transaction (they are hot items every writer would touch) and are
+ * written after it, best effort.
+ */
+final class Writes {
+    static final int ATTEMPTS = 4;
+    static final long BASE_MILLIS = 25;
+    static final long CAP_MILLIS = 800;
+    /** The longest the backoff between attempts can add up to: what a sweep's margin must cover beside the calls. */
+    static final long MAX_BACKOFF_MILLIS = CAP_MILLIS * (ATTEMPTS - 1);
+    private static final Set<String> PASSING = Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+            "RequestLimitExceeded");
+
+    private Writes() {
+    }
+
+    /** A transaction, tried again while DynamoDB cancels it only for conflicts or throttling. */
+    static void transact(DynamoDbClient db, List<TransactWriteItem> writes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.transactWriteItems(r -> r.transactItems(writes));
+                return;
+            } catch (TransactionCanceledException e) {
+                if (!passing(e) || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                backoff(attempt);
+            }
+        }
+    }
+
+    /** Cancelled for conflicts or throttling alone: no condition failed, so another try can succeed. */
+    static boolean passing(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        if (reasons == null || reasons.isEmpty()) {
+            return false;
+        }
+        boolean any = false;
+        for (CancellationReason r : reasons) {
+            String code = r.code();
+            if (code == null || "None".equals(code)) {
+                continue;
+            }
+            if (!PASSING.contains(code)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    static void backoff(int attempt) {
+        long cap = Math.min(CAP_MILLIS, BASE_MILLIS << Math.min(attempt, 10));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off a write", e);
+        }
+    }
+
+    /**
+     * Campaign counters, after the write that carried the real work: a counter that cannot be written is logged
+     * and lost (the stats are off by one), never a reason to fail the work or to repeat it.
+     */
+    static void count(DynamoDbClient db, Update counters) {
+        try {
+            db.updateItem(RunItems.request(counters));
+        } catch (SdkException e) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("key", String.valueOf(counters.key().get(Keys.PK).s()));
+            f.put("counters", counters.expressionAttributeNames().size() - 1);
+            Log.error(null, "campaign counters not written; the stats miss them", f, e);
+        }
+    }
+}
