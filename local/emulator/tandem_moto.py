@@ -18,12 +18,32 @@ threads, and a moto transaction applies its writes one by one, going on past a f
 put back: two transactions on the same items could each see the other's passing writes and both be
 cancelled, which DynamoDB never does (one of two overlapping claims of a send always wins).
 
+It also fails the way AWS fails, in front of moto (the AwsLike middleware below):
+
+- Strict mode (always on): what AWS enforces and moto does not. SES message-tag names and values hold only
+  [A-Za-z0-9_-], 256 characters at most (BadRequestException); a DynamoDB item is at most 400 KB (ValidationException,
+  or a ValidationError cancellation reason inside a transaction), a partition key at most 2048 bytes and a sort key
+  at most 1024 (ValidationException).
+- Fault mode (off until asked for): at a chosen rate, DynamoDB answers a transaction TransactionConflict, throttles
+  (ProvisionedThroughputExceededException), fails with a 500 before applying the request, or applies it and answers
+  too late (a timeout: the client gives up and retries; a transaction's ClientRequestToken makes the retry a no-op, as
+  DynamoDB does for ten minutes); SES and SNS throttle, or take the message and then answer 500 or too late (the case
+  that would send twice if a client retried). Set it with TANDEM_FAULTS (JSON, read at start) or at run time with
+  POST /tandem/faults {"rate": 0.1, "services": ["dynamodb", "ses", "sns"], "kinds": ["conflict", "throttle",
+  "5xx", "timeout"], "delay": 2.5, "seed": 7}; GET /tandem/faults answers the setting and what was injected so far.
+
 Run it as moto_server: python tandem_moto.py -H 127.0.0.1 -p PORT. TANDEM_MOTO_AS_IS=1 runs moto unchanged.
 """
 import copy
+import io
+import json
 import os
+import random
+import re
 import sys
 import threading
+import time
+import urllib.parse
 
 import moto.dynamodb.models as models
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -188,7 +208,297 @@ if os.environ.get("TANDEM_MOTO_AS_IS") != "1":
     for _name in _SERIALIZED:
         setattr(models.DynamoDBBackend, _name, _serialized(getattr(models.DynamoDBBackend, _name)))
 
-if __name__ == "__main__":
-    from moto.server import main
+# --- AWS's limits and faults, in front of moto -----------------------------------------------------------
 
+ITEM_MAX = 400 * 1024
+HASH_KEY_MAX = 2048
+RANGE_KEY_MAX = 1024
+TAG_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DYNAMO_KEYS = {"PK": HASH_KEY_MAX, "GSI1PK": HASH_KEY_MAX, "SK": RANGE_KEY_MAX, "GSI1SK": RANGE_KEY_MAX}
+
+
+def _value_size(v):
+    """DynamoDB's size of an attribute value: UTF-8 bytes of strings, about a byte per two digits of a number."""
+    (kind, x), = v.items()
+    if kind == "S":
+        return len(x.encode("utf-8"))
+    if kind == "N":
+        return len(x.lstrip("-").replace(".", "")) // 2 + 1
+    if kind == "B":
+        return len(x) * 3 // 4
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: e}) for e in x)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(e) for e in x)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + _value_size(e) for k, e in x.items())
+    return 0
+
+
+def item_size(item):
+    return sum(len(k.encode("utf-8")) + _value_size(v) for k, v in item.items())
+
+
+def key_problem(item):
+    for name, limit in DYNAMO_KEYS.items():
+        v = item.get(name)
+        if v and "S" in v and len(v["S"].encode("utf-8")) > limit:
+            if limit == HASH_KEY_MAX:
+                return "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes"
+            return "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+    return None
+
+
+class Faults:
+    KINDS = ("conflict", "throttle", "5xx", "timeout")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.injected = {}
+        self.set(json.loads(os.environ.get("TANDEM_FAULTS") or "{}"))
+
+    def set(self, config):
+        with self.lock:
+            self.rate = float(config.get("rate", 0))
+            self.services = set(config.get("services", ["dynamodb", "ses", "sns"]))
+            self.kinds = [k for k in config.get("kinds", self.KINDS) if k in self.KINDS]
+            self.delay = float(config.get("delay", 2.5))
+            self.random = random.Random(config.get("seed"))
+
+    def config(self):
+        return {"rate": self.rate, "services": sorted(self.services), "kinds": self.kinds, "delay": self.delay}
+
+    def pick(self, service, operation, allowed):
+        """A fault to inject for this request, or None."""
+        with self.lock:
+            kinds = [k for k in self.kinds if k in allowed]
+            if self.rate <= 0 or service not in self.services or not kinds or self.random.random() >= self.rate:
+                return None
+            kind = self.random.choice(kinds)
+            key = "%s.%s.%s" % (service, operation, kind)
+            self.injected[key] = self.injected.get(key, 0) + 1
+            return kind
+
+
+class AwsLike:
+    """WSGI middleware: AWS's limits (strict mode) and AWS's failures (fault mode) around moto's server."""
+
+    def __init__(self, app):
+        self.app = app
+        self.faults = Faults()
+        self.tokens = {}
+        self.tokens_lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/tandem/faults":
+            return self.control(environ, start_response)
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        service, operation = self.what(environ, body)
+        if service == "dynamodb":
+            return self.dynamodb(environ, start_response, operation, body)
+        if service == "ses" and operation == "SendEmail":
+            return self.provider(environ, start_response, "ses", operation, body)
+        if service == "sns" and operation == "Publish":
+            return self.provider(environ, start_response, "sns", operation, body)
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def what(environ, body):
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+        service = m.group(1) if m else ""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target:
+            return service, target.split(".")[-1]
+        if service == "ses" and environ.get("PATH_INFO", "").startswith("/v2/email/outbound-emails"):
+            return service, "SendEmail"
+        if service == "sns":
+            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            return service, (form.get("Action") or [""])[0]
+        return service, ""
+
+    def control(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            self.faults.set(json.loads(raw or b"{}"))
+            if not self.faults.rate:
+                with self.faults.lock:
+                    self.faults.injected = {}
+        with self.faults.lock:
+            out = {"config": self.faults.config(), "injected": dict(self.faults.injected)}
+        return self.respond(start_response, 200, {"Content-Type": "application/json"}, json.dumps(out))
+
+    @staticmethod
+    def respond(start_response, status, headers, text):
+        data = text.encode("utf-8")
+        reason = {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error"}.get(status, "Error")
+        start_response("%d %s" % (status, reason), list(headers.items()) + [("Content-Length", str(len(data)))])
+        return [data]
+
+    def capture(self, environ):
+        """Runs moto, keeping its whole answer so it can be held back, replayed or replaced."""
+        captured = {}
+
+        def keep(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda s: None
+
+        chunks = self.app(environ, keep)
+        try:
+            data = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return captured["status"], captured["headers"], data
+
+    def replay(self, start_response, answer):
+        status, headers, data = answer
+        start_response(status, headers)
+        return [data]
+
+    # --- DynamoDB ---
+
+    def dynamo_error(self, start_response, status, kind, message, extra=None):
+        body = {"__type": "com.amazonaws.dynamodb.v20120810#" + kind, "message": message}
+        if extra:
+            body.update(extra)
+        return self.respond(start_response, status, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(body))
+
+    def dynamo_strict(self, start_response, operation, request):
+        def items():
+            if operation == "PutItem":
+                yield 0, request.get("Item", {}), True
+            elif operation == "TransactWriteItems":
+                for i, w in enumerate(request.get("TransactItems", [])):
+                    if "Put" in w:
+                        yield i, w["Put"].get("Item", {}), True
+                    for op in ("Update", "Delete", "ConditionCheck"):
+                        if op in w:
+                            yield i, w[op].get("Key", {}), False
+            elif operation == "BatchWriteItem":
+                for writes in request.get("RequestItems", {}).values():
+                    for w in writes:
+                        if "PutRequest" in w:
+                            yield 0, w["PutRequest"].get("Item", {}), True
+                        if "DeleteRequest" in w:
+                            yield 0, w["DeleteRequest"].get("Key", {}), False
+            elif operation in ("UpdateItem", "DeleteItem", "GetItem"):
+                yield 0, request.get("Key", {}), False
+        for index, item, whole in items():
+            problem = key_problem(item)
+            if problem:
+                return self.dynamo_error(start_response, 400, "ValidationException", problem)
+            if whole and item_size(item) > ITEM_MAX:
+                message = "Item size has exceeded the maximum allowed size"
+                if operation == "TransactWriteItems":
+                    n = len(request.get("TransactItems", []))
+                    reasons = [{"Code": "None"}] * n
+                    reasons[index] = {"Code": "ValidationError", "Message": message}
+                    return self.dynamo_error(start_response, 400, "TransactionCanceledException",
+                                             "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                                             {"CancellationReasons": reasons})
+                return self.dynamo_error(start_response, 400, "ValidationException", message)
+        return None
+
+    def dynamodb(self, environ, start_response, operation, body):
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            return self.app(environ, start_response)
+        refused = self.dynamo_strict(start_response, operation, request)
+        if refused is not None:
+            return refused
+        token = request.get("ClientRequestToken") if operation == "TransactWriteItems" else None
+        if token:
+            with self.tokens_lock:
+                done = self.tokens.get(token)
+            if done is not None and time.time() - done[0] < 600:
+                return self.replay(start_response, done[1])
+        allowed = ("throttle", "5xx", "timeout") + (("conflict",) if operation == "TransactWriteItems" else ())
+        fault = self.faults.pick("dynamodb", operation, allowed)
+        if fault == "conflict":
+            n = len(request.get("TransactItems", []))
+            reasons = [{"Code": "None"}] * n
+            reasons[self.faults.random.randrange(n)] = {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+            return self.dynamo_error(start_response, 400, "TransactionCanceledException",
+                                     "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                                     {"CancellationReasons": reasons})
+        if fault == "throttle":
+            return self.dynamo_error(start_response, 400, "ProvisionedThroughputExceededException",
+                                     "The level of configured provisioned throughput for the table was exceeded.")
+        if fault == "5xx":
+            return self.dynamo_error(start_response, 500, "InternalServerError", "Internal server error")
+        answer = self.capture(environ)
+        if token and answer[0].startswith("200"):
+            with self.tokens_lock:
+                self.tokens[token] = (time.time(), answer)
+        if fault == "timeout":
+            time.sleep(self.faults.delay)
+        return self.replay(start_response, answer)
+
+    # --- SES and SNS ---
+
+    def provider(self, environ, start_response, service, operation, body):
+        if service == "ses":
+            try:
+                request = json.loads(body or b"{}")
+            except ValueError:
+                request = {}
+            for tag in request.get("EmailTags") or []:
+                for part in ("Name", "Value"):
+                    value = tag.get(part, "")
+                    if not TAG_CHARS.match(value):
+                        return self.respond(start_response, 400, {"Content-Type": "application/json",
+                                                                  "x-amzn-ErrorType": "BadRequestException"},
+                                            json.dumps({"message": "Invalid tag %s: %r; only alphanumeric ASCII characters, '_', and '-' are allowed."
+                                                        % (part.lower(), value)}))
+        fault = self.faults.pick(service, operation, ("throttle", "5xx", "timeout"))
+        if fault == "throttle":
+            if service == "ses":
+                return self.respond(start_response, 429, {"Content-Type": "application/json",
+                                                          "x-amzn-ErrorType": "TooManyRequestsException"},
+                                    json.dumps({"message": "Maximum sending rate exceeded."}))
+            return self.respond(start_response, 400, {"Content-Type": "text/xml"},
+                                '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>'
+                                "<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+                                "<RequestId>tandem-fault</RequestId></ErrorResponse>")
+        answer = self.capture(environ)
+        if fault == "5xx":
+            # The message went out; the answer says otherwise. A client that retried would send it twice.
+            if service == "ses":
+                return self.respond(start_response, 500, {"Content-Type": "application/json", "x-amzn-ErrorType": "InternalFailure"},
+                                    json.dumps({"message": "An internal error occurred."}))
+            return self.respond(start_response, 500, {"Content-Type": "text/xml"},
+                                '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Receiver</Type>'
+                                "<Code>InternalError</Code><Message>Internal error</Message></Error>"
+                                "<RequestId>tandem-fault</RequestId></ErrorResponse>")
+        if fault == "timeout":
+            time.sleep(self.faults.delay)
+        return self.replay(start_response, answer)
+
+
+def main(argv=None):
+    import argparse
+
+    import signal
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(args.host, args.port, app if os.environ.get("TANDEM_MOTO_AS_IS") == "1" else AwsLike(app),
+               threaded=True, request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
     sys.exit(main())

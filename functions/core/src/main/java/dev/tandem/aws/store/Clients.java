@@ -4,6 +4,7 @@ import dev.tandem.aws.Sdk;
 import dev.tandem.port.ItemTooLargeException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -39,7 +40,8 @@ public final class Clients {
                     } catch (InvocationTargetException e) {
                         Throwable cause = e.getCause();
                         if (cause instanceof DynamoDbException d && tooLarge(d)) {
-                            throw new ItemTooLargeException("an item is over DynamoDB's size limit: " + d.awsErrorDetails().errorMessage());
+                            throw new ItemTooLargeException("an item is over DynamoDB's size limit: "
+                                    + (d.awsErrorDetails() == null ? d.getMessage() : d.awsErrorDetails().errorMessage()));
                         }
                         throw cause;
                     }
@@ -47,6 +49,11 @@ public final class Clients {
     }
 
     static boolean tooLarge(DynamoDbException e) {
+        if (e instanceof TransactionCanceledException t) {
+            // Inside a transaction, an item grown too large is a cancellation reason, not an error of the request.
+            return t.hasCancellationReasons() && t.cancellationReasons().stream().anyMatch(r -> "ValidationError".equals(r.code())
+                    && String.valueOf(r.message()).toLowerCase(Locale.ROOT).contains("size"));
+        }
         if (e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
             return false;
         }
