@@ -8,8 +8,11 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +28,13 @@ public final class RequestCounter implements ExecutionInterceptor {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> attempts = new ConcurrentHashMap<>();
     private final Set<String> throttled = ConcurrentHashMap.newKeySet();
+    private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final List<SdkRequest> transactions = new CopyOnWriteArrayList<>();
+    private volatile boolean keepTransactions;
+
+    /** An operation made to fail with a service error before it leaves the process, when {@code when} says so. */
+    private record Failure(String operation, Predicate<SdkRequest> when, int status, String code) {
+    }
 
     private static String key(ExecutionAttributes attrs) {
         return attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "." + attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
@@ -39,6 +49,16 @@ public final class RequestCounter implements ExecutionInterceptor {
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attrs) {
         String k = key(attrs);
         attempts.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet();
+        for (Failure f : failures) {
+            if (f.operation.equals(k) && f.when.test(context.request())) {
+                throw AwsServiceException.builder()
+                        .statusCode(f.status)
+                        .message(f.code + " (injected by RequestCounter)")
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode(f.code).errorMessage(f.code + " (injected)")
+                                .serviceName(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME)).build())
+                        .build();
+            }
+        }
         if (throttled.contains(k)) {
             throw AwsServiceException.builder()
                     .statusCode(429)
@@ -51,7 +71,33 @@ public final class RequestCounter implements ExecutionInterceptor {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attrs) {
+        if (keepTransactions && "DynamoDb.TransactWriteItems".equals(key(attrs))) {
+            transactions.add(context.request());
+        }
         return context.request();
+    }
+
+    /**
+     * Makes an operation fail, with a service error of that HTTP status and error code, whenever {@code when} holds
+     * for its request, until {@link #stopFailing}. A 5xx or throttling error is retried by the SDK, as AWS's are.
+     */
+    public void fail(String operation, Predicate<SdkRequest> when, int status, String code) {
+        failures.add(new Failure(operation, when, status, code));
+    }
+
+    public void stopFailing() {
+        failures.clear();
+    }
+
+    /** From now on, keeps every TransactWriteItems request sent, for a test to read. */
+    public void keepTransactions() {
+        transactions.clear();
+        keepTransactions = true;
+    }
+
+    public List<SdkRequest> transactions() {
+        keepTransactions = false;
+        return List.copyOf(transactions);
     }
 
     /** Makes an operation ({@code SesV2.SendEmail}, {@code Sns.Publish}) throttle until {@link #stopThrottling}. */

@@ -65,6 +65,8 @@ public final class Sdk {
                         .maxAttempts(3)
                         .retryOnException(Sdk::surelyNotTaken)
                         .treatAsThrottling(Sdk::throttled)
+                        // Without it the client adds its own conditions, which retry server errors and timeouts.
+                        .useClientDefaults(false)
                         .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
                                 Duration.ofMillis(50), Duration.ofSeconds(1)))
                         .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.exponentialDelay(
