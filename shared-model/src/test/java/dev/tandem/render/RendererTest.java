@@ -9,6 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RendererTest {
 
@@ -53,5 +54,25 @@ class RendererTest {
     @Test
     void subjectsAreOneLine() {
         assertEquals("Hello Ana", render("email", "Hello\n  {{contact.firstName}} ", "b", Map.of("contact", Map.of("firstName", "Ana"))).subject());
+    }
+
+    @Test
+    void aPartialOrAParentIsRefusedWhenATemplateIsStoredNamingIt() {
+        InvalidInputException partial = assertThrows(InvalidInputException.class,
+                () -> MessageTemplate.from("t", Map.of("channel", "email", "subject", "Hi", "body", "<p>{{#contact}}{{> footer}}{{/contact}}</p>")));
+        assertEquals("body", partial.field());
+        assertTrue(partial.getMessage().contains("footer"), partial.getMessage());
+        assertThrows(InvalidInputException.class,
+                () -> MessageTemplate.from("t", Map.of("channel", "sms", "body", "{{< layout}}{{/layout}}")));
+    }
+
+    @Test
+    void onlyWebLinksFromAttributesStayLinksInAnEmail() {
+        Map<String, Object> ctx = Map.of("contact", Map.of("site", "javascript:alert(document.cookie)",
+                "shop", "https://shop.example.com/a?b=1&c=2", "data", "data:text/html;base64,PHNjcmlwdD4="));
+        String body = render("email", "x", "<a href=\"{{contact.site}}\">a</a><a href='{{contact.shop}}'>b</a>"
+                + "<img src={{contact.data}}><a href=\"mailto:help@example.com\">c</a><a href=\"&#106;avascript:x()\">d</a>", ctx).body();
+        assertEquals("<a href=\"#\">a</a><a href='https://shop.example.com/a?b=1&amp;c=2'>b</a>"
+                + "<img src=\"#\"><a href=\"mailto:help@example.com\">c</a><a href=\"#\">d</a>", body);
     }
 }
