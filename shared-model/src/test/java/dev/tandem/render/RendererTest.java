@@ -72,7 +72,7 @@ class RendererTest {
                 "shop", "https://shop.example.com/a?b=1&c=2", "data", "data:text/html;base64,PHNjcmlwdD4="));
         String body = render("email", "x", "<a href=\"{{contact.site}}\">a</a><a href='{{contact.shop}}'>b</a>"
                 + "<img src={{contact.data}}><a href=\"mailto:help@example.com\">c</a><a href=\"&#106;avascript:x()\">d</a>", ctx).body();
-        assertEquals("<a href=\"#\">a</a><a href='https://shop.example.com/a?b=1&amp;c=2'>b</a>"
+        assertEquals("<a href=\"#\">a</a><a href='https://shop.example.com/a?b&#x3D;1&amp;c&#x3D;2'>b</a>"
                 + "<img src=\"#\"><a href=\"mailto:help@example.com\">c</a><a href=\"#\">d</a>", body);
     }
 }
