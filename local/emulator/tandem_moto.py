@@ -28,7 +28,7 @@ It also fails the way AWS fails, in front of moto (the AwsLike middleware below)
   (ProvisionedThroughputExceededException), fails with a 500 before applying the request, or applies it and answers
   too late (a timeout: the client gives up and retries; a transaction's ClientRequestToken makes the retry a no-op, as
   DynamoDB does for ten minutes); SES and SNS throttle, or take the message and then answer 500 or too late (the case
-  that would send twice if a client retried). Set it with TANDEM_FAULTS (JSON, read at start) or at run time with
+  that would send twice if a client retried; a provider's late answer is a connection cut after the send). Set it with TANDEM_FAULTS (JSON, read at start) or at run time with
   POST /tandem/faults {"rate": 0.1, "services": ["dynamodb", "ses", "sns"], "kinds": ["conflict", "throttle",
   "5xx", "timeout"], "delay": 2.5, "seed": 7}; GET /tandem/faults answers the setting and what was injected so far.
 
@@ -40,6 +40,7 @@ import json
 import os
 import random
 import re
+import socket
 import sys
 import threading
 import time
@@ -317,7 +318,9 @@ class AwsLike:
             return service, "SendEmail"
         if service == "sns":
             form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-            return service, (form.get("Action") or [""])[0]
+            action = (form.get("Action") or [""])[0]
+            # An SMS is a Publish to a phone number; a Publish to a topic is the local stack's own plumbing.
+            return service, action if action != "Publish" or "PhoneNumber" in form else "PublishToTopic"
         return service, ""
 
     def control(self, environ, start_response):
@@ -477,6 +480,14 @@ class AwsLike:
                                 "<Code>InternalError</Code><Message>Internal error</Message></Error>"
                                 "<RequestId>tandem-fault</RequestId></ErrorResponse>")
         if fault == "timeout":
+            # No answer at all: the connection is cut once the message went, as when a response is lost on the way.
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return []
             time.sleep(self.faults.delay)
         return self.replay(start_response, answer)
 
