@@ -105,6 +105,17 @@ public final class IngestService {
         List<Outcome> out = new ArrayList<>();
         for (Target t : targets) {
             Engagement e = emailEngagement(n, t);
+            if (e.change() != null) {
+                // A bounce, complaint or unsubscribe changes the profile only where it is newer than what it holds.
+                Optional<ContactStore.ContactView> v = store.view(t.contactId, n.at(), 0);
+                if (v.isEmpty()) {
+                    keep(EventIds.of("unmatched", "ses", e.event().eventId()), "ses", n.at(),
+                            "no contact " + t.contactId + " (found by " + t.by + ")", payload);
+                    out.add(Outcome.UNMATCHED);
+                    continue;
+                }
+                e = new Engagement(e.event(), e.change().newerThan(v.get().contact()), e.work(), e.lookup(), e.guarded(), true);
+            }
             Recorded r = store.record(e);
             if (r == Recorded.NO_CONTACT) {
                 keep(EventIds.of("unmatched", "ses", e.event().eventId()), "ses", n.at(),
@@ -160,8 +171,11 @@ public final class IngestService {
             case COMPLAINT -> {
                 type = EventType.EMAIL_COMPLAINT.wire();
                 putIf(data, "feedbackType", n.detail("complaintFeedbackType"));
-                change = new ProfileChange(Channel.EMAIL, ChannelState.suppressed("complaint", n.at()),
-                        Consent.unsubscribed("complaint", n.at()));
+                // A "not-spam" report says the person does want the mail: recorded, and it neither suppresses nor unsubscribes.
+                if (!"not-spam".equalsIgnoreCase(n.detail("complaintFeedbackType"))) {
+                    change = new ProfileChange(Channel.EMAIL, ChannelState.suppressed("complaint", n.at()),
+                            Consent.unsubscribed("complaint", n.at()));
+                }
             }
             case REJECT -> {
                 type = EventType.EMAIL_REJECT.wire();
@@ -238,9 +252,11 @@ public final class IngestService {
         switch (keyword) {
             case STOP -> {
                 type = EventType.SMS_OPT_OUT.wire();
-                if (!optedOut) {
-                    change = new ProfileChange(Channel.SMS, ChannelState.optedOut("keyword " + Keyword.STOP.name(), in.at()),
-                            Consent.unsubscribed("sms-keyword", in.at()));
+                // Consent follows the time of the act: a STOP older than the profile's last SMS change (a later START
+                // processed first) is recorded, changes nothing and is not confirmed.
+                change = optedOut ? null : new ProfileChange(Channel.SMS, ChannelState.optedOut("keyword " + Keyword.STOP.name(), in.at()),
+                        Consent.unsubscribed("sms-keyword", in.at())).newerThan(c);
+                if (change != null) {
                     reply = texts.stop();
                     replyStep = "stop-confirmation";
                 }
@@ -248,8 +264,8 @@ public final class IngestService {
             case START -> {
                 type = EventType.SMS_OPT_IN.wire();
                 change = new ProfileChange(Channel.SMS, ChannelState.reachable("keyword " + Keyword.START.name(), in.at()),
-                        Consent.subscribed("sms-keyword", in.at()));
-                if (optedOut && texts.start() != null) {
+                        Consent.subscribed("sms-keyword", in.at())).newerThan(c);
+                if (change != null && optedOut && texts.start() != null) {
                     reply = texts.start();
                     replyStep = "start-confirmation";
                 }
@@ -325,7 +341,9 @@ public final class IngestService {
             data.put("description", s.description());
         }
         String type = s.outcome() == SmsStatus.Outcome.DELIVERED ? EventType.SMS_DELIVERED.wire() : EventType.SMS_FAILED.wire();
-        TimelineEvent event = new TimelineEvent(EventIds.of("sms-status", s.messageId(), s.status(), s.at().toString()),
+        // One message's final delivery counts once: TEXT_SUCCESSFUL (the carrier took it) and then TEXT_DELIVERED (the
+        // handset did) are one delivery, the first to arrive recorded.
+        TimelineEvent event = new TimelineEvent(EventIds.of("sms-status", s.messageId(), s.outcome().name()),
                 m.contactId(), type, s.at(), m.campaign(), m.step(), s.messageId(), data);
         Recorded r = store.record(Engagement.of(event));
         if (r == Recorded.NO_CONTACT) {

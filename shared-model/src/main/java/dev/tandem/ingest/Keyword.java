@@ -7,8 +7,12 @@ import java.util.Set;
 public enum Keyword {
     STOP, START, HELP, NONE;
 
+    /**
+     * Every keyword of AWS End User Messaging's required opt-out list (ARRET, CANCEL, END, OPT-OUT, OPTOUT, QUIT,
+     * REMOVE, STOP, TD, UNSUBSCRIBE), on which AWS opts the number out on its side too, and the carriers' usual others.
+     */
     private static final Set<String> STOPS = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-            "OPTOUT", "OPT OUT", "REVOKE");
+            "OPTOUT", "OPT OUT", "OPT-OUT", "REVOKE", "REMOVE", "ARRET", "TD");
     private static final Set<String> STARTS = Set.of("START", "UNSTOP", "YES");
     private static final Set<String> HELPS = Set.of("HELP", "INFO");
 

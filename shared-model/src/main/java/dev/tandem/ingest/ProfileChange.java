@@ -3,15 +3,52 @@ package dev.tandem.ingest;
 import dev.tandem.contact.Channel;
 import dev.tandem.contact.ChannelState;
 import dev.tandem.contact.Consent;
+import dev.tandem.contact.Contact;
 
+import java.time.Instant;
 import java.util.Objects;
 
-/** A change to one channel of a profile that rides in the same write as the event that caused it. */
-public record ProfileChange(Channel channel, ChannelState state, Consent consent) {
+/**
+ * A change to one channel of a profile that rides in the same write as the event that caused it. State and consent
+ * follow the time of the contact's act, not the order notifications arrive in: {@link #newerThan} keeps only what is
+ * newer than the profile holds, and {@code seenStateAt}/{@code seenConsentAt} are what the profile held when read, so
+ * that a store can refuse the change when another writer moved that channel meanwhile. {@code touchesUpdatedAt} is
+ * false when the act is older than the profile's last change, so that {@code updatedAt} never moves backwards.
+ */
+public record ProfileChange(Channel channel, ChannelState state, Consent consent, boolean touchesUpdatedAt,
+                            Instant seenStateAt, Instant seenConsentAt, boolean seen) {
     public ProfileChange {
         Objects.requireNonNull(channel, "channel");
         if (state == null && consent == null) {
             throw new IllegalArgumentException("a profile change sets a state, a consent or both");
         }
+    }
+
+    /** A change made now, by the contact's own hand (a one-click unsubscribe), with nothing read before it. */
+    public ProfileChange(Channel channel, ChannelState state, Consent consent) {
+        this(channel, state, consent, true, null, null, false);
+    }
+
+    /** When the act happened. */
+    public Instant at() {
+        return state != null && state.at() != null ? state.at() : consent.at();
+    }
+
+    /**
+     * The parts of this change newer than what the contact's profile holds for the channel, or null when the profile
+     * already reflects a later act (a STOP processed after a later START, a complaint after a newer consent).
+     */
+    public ProfileChange newerThan(Contact contact) {
+        ChannelState current = contact.states().get(channel);
+        Consent currentConsent = contact.consent().get(channel);
+        Instant stateAt = current == null ? null : current.at();
+        Instant consentAt = currentConsent == null ? null : currentConsent.at();
+        ChannelState s = state != null && (stateAt == null || state.at() == null || !state.at().isBefore(stateAt)) ? state : null;
+        Consent k = consent != null && (consentAt == null || !consent.at().isBefore(consentAt)) ? consent : null;
+        if (s == null && k == null) {
+            return null;
+        }
+        boolean touches = contact.updatedAt() == null || !at().isBefore(contact.updatedAt());
+        return new ProfileChange(channel, s, k, touches, stateAt, consentAt, true);
     }
 }

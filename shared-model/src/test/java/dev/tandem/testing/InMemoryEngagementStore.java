@@ -60,11 +60,12 @@ public class InMemoryEngagementStore extends InMemoryContactStore implements Eng
         add(e.event());
         if (e.change() != null) {
             var c = contacts.get(e.event().contactId());
+            java.time.Instant updated = e.change().touchesUpdatedAt() ? e.event().at() : c.updatedAt();
             if (e.change().state() != null) {
-                c = c.withState(e.change().channel(), e.change().state(), e.event().at());
+                c = c.withState(e.change().channel(), e.change().state(), updated);
             }
             if (e.change().consent() != null) {
-                c = c.withConsent(e.change().channel(), e.change().consent(), e.event().at());
+                c = c.withConsent(e.change().channel(), e.change().consent(), updated);
             }
             contacts.put(c.id(), c);
         }

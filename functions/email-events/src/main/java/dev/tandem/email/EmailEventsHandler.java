@@ -11,6 +11,7 @@ import dev.tandem.aws.sqs.SqsBatch;
 import dev.tandem.aws.store.Clients;
 import dev.tandem.aws.store.DynamoEngagementStore;
 import dev.tandem.aws.store.StoreConfig;
+import dev.tandem.ingest.EmailNotification;
 import dev.tandem.port.EngagementStore;
 
 import java.time.Clock;
@@ -54,10 +55,16 @@ public final class EmailEventsHandler implements RequestHandler<SQSEvent, SQSBat
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, "EmailEventsFunction", clock.instant(), m ->
-                ingest.email(SesNotifications.parse(m.message(), m.id()), m.text()).stream()
-                        .map(o -> o.name().toLowerCase(Locale.ROOT))
-                        .toList());
+        return SqsBatch.process(event, context, "EmailEventsFunction", clock.instant(), m -> {
+            if (m.message() == null && SesNotifications.isSetupNotice(m.text())) {
+                return List.of("ignored");
+            }
+            EmailNotification n = SesNotifications.parse(m.json(), m.id());
+            if (n == null) {
+                return List.of("ignored");
+            }
+            return ingest.email(n, m.text()).stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList();
+        });
     }
 
 }

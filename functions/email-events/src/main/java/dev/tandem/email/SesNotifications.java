@@ -21,6 +21,15 @@ final class SesNotifications {
     private SesNotifications() {
     }
 
+    /** What SES publishes when a topic is set up, not engagement: acknowledged and ignored. */
+    private static final java.util.Set<String> SETUP_TYPES = java.util.Set.of("AmazonSnsSubscriptionSucceeded");
+
+    /** SES's plain-text notice when an event destination is created on a topic ("Successfully validated SNS topic..."). */
+    static boolean isSetupNotice(String text) {
+        return text != null && text.strip().startsWith("Successfully validated SNS topic for Amazon SES");
+    }
+
+    /** The notification, or null for what SES publishes that is not engagement (a subscription confirmation). */
     static EmailNotification parse(Map<String, Object> m, String sourceId) {
         String typeName;
         String typeField;
@@ -28,6 +37,9 @@ final class SesNotifications {
             typeName = t;
             typeField = "eventType";
         } else if (m.get("notificationType") instanceof String t) {
+            if (SETUP_TYPES.contains(t)) {
+                return null;
+            }
             typeName = t;
             typeField = "notificationType";
         } else {

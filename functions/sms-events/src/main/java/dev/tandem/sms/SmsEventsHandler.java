@@ -63,7 +63,10 @@ public final class SmsEventsHandler implements RequestHandler<SQSEvent, SQSBatch
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         return SqsBatch.process(event, context, "SmsEventsFunction", clock.instant(), m -> {
-            Object parsed = SmsNotifications.parse(m.message(), m.at());
+            Object parsed = SmsNotifications.parse(m.json(), m.at());
+            if (parsed == null) {
+                return List.of("ignored");
+            }
             IngestService.Outcome outcome = parsed instanceof SmsInbound in
                     ? ingest.smsInbound(in, m.text())
                     : ingest.smsStatus((SmsStatus) parsed, m.text());

@@ -17,7 +17,10 @@ final class SmsNotifications {
     private SmsNotifications() {
     }
 
-    /** One of {@link SmsInbound} or {@link SmsStatus}. */
+    /**
+     * One of {@link SmsInbound} or {@link SmsStatus}, or null for what a shared topic carries that is not SMS (End User
+     * Messaging's MMS, voice, RCS and registration events), acknowledged and ignored.
+     */
     static Object parse(Map<String, Object> m, Instant snsTimestamp) {
         if (m.containsKey("inboundMessageId") || m.containsKey("originationNumber")) {
             return new SmsInbound(
@@ -36,6 +39,9 @@ final class SmsNotifications {
                     !(isFinal instanceof Boolean b) || b,
                     m.get("eventTimestamp") == null ? snsTimestamp : Times.parse("eventTimestamp", m.get("eventTimestamp")),
                     optional(m, "messageStatusDescription"));
+        }
+        if (m.get("eventType") instanceof String type && !type.isBlank() && m.containsKey("messageId")) {
+            return null;
         }
         if (m.get("notification") instanceof Map<?, ?> n && m.get("status") instanceof String status) {
             Object id = n.get("messageId");

@@ -10,12 +10,20 @@ import java.util.Map;
  * What an SQS record from an SNS subscription carries: the SNS envelope ({@code Type}, {@code MessageId},
  * {@code Timestamp}, {@code Message}) or, with raw message delivery, the message itself.
  *
- * @param message the published message, decoded
+ * @param message the published message, decoded; null when it is not a JSON object (see {@link #json})
  * @param text    the published message as sent
  * @param id      the SNS message id, or the SQS message id under raw delivery
  * @param at      when SNS accepted it, or when SQS did under raw delivery
  */
 public record SnsMessage(Map<String, Object> message, String text, String id, Instant at, boolean notification) {
+
+    /** The decoded message; a message that is not a JSON object is malformed, named as such. */
+    public Map<String, Object> json() {
+        if (message == null) {
+            throw new InvalidInputException("Message", "the SNS Message is not a JSON object");
+        }
+        return message;
+    }
 
     public static SnsMessage from(String body, String sqsMessageId, Instant sqsSentAt) {
         Map<String, Object> outer = Json.object(Json.read(body, "body"), "body");
@@ -29,9 +37,15 @@ public record SnsMessage(Map<String, Object> message, String text, String id, In
                 throw new InvalidInputException("Message", "the SNS Message must be a string");
             }
             Object ts = outer.get("Timestamp");
-            return new SnsMessage(Json.object(Json.read(s, "Message"), "Message"), s,
-                    String.valueOf(outer.get("MessageId")),
-                    ts == null ? sqsSentAt : Times.parse("Timestamp", ts), true);
+            Instant at = ts == null ? sqsSentAt : Times.parse("Timestamp", ts);
+            Map<String, Object> message;
+            try {
+                message = Json.object(Json.read(s, "Message"), "Message");
+            } catch (InvalidInputException e) {
+                // Not JSON: a service's plain-text notice (SES's topic validation) or a malformed message; the handler tells which.
+                message = null;
+            }
+            return new SnsMessage(message, s, String.valueOf(outer.get("MessageId")), at, true);
         }
         return new SnsMessage(outer, body, sqsMessageId, sqsSentAt, true);
     }

@@ -139,6 +139,12 @@ public final class DynamoEngagementStore implements EngagementStore {
                 }
             }
             if (contactAt >= 0 && Transactions.conditionFailed(ex, contactAt)) {
+                if (e.change() != null && e.change().seen() && contacts.find(event.contactId()).isPresent()) {
+                    // The channel moved since it was read: the event lands, the profile follows whichever act is newer.
+                    Engagement fresh = new Engagement(event, e.change().newerThan(contacts.find(event.contactId()).orElseThrow()),
+                            e.work(), e.lookup(), e.guarded(), true);
+                    return record(fresh);
+                }
                 return Recorded.NO_CONTACT;
             }
             for (int i = 0; i < writes.size(); i++) {
@@ -165,17 +171,41 @@ public final class DynamoEngagementStore implements EngagementStore {
             values.put(":c", m(ContactItems.consentValue(change.consent())));
             sets.add("#consent.#ch = :c");
         }
-        names.put("#u", "updatedAt");
-        values.put(":u", s(at.toString()));
-        sets.add("#u = :u");
+        if (change.touchesUpdatedAt()) {
+            names.put("#u", "updatedAt");
+            values.put(":u", s(at.toString()));
+            sets.add("#u = :u");
+        }
+        List<String> conditions = new ArrayList<>();
+        conditions.add("attribute_exists(PK)");
+        if (change.seen()) {
+            // The change was found newer than the channel as read; another writer moving the channel since refuses it.
+            names.put("#at", "at");
+            if (change.state() != null) {
+                names.put("#states", "states");
+                conditions.add(seenAt("#states.#ch.#at", change.seenStateAt(), ":seenState", values));
+            }
+            if (change.consent() != null) {
+                names.put("#consent", "consent");
+                conditions.add(seenAt("#consent.#ch.#at", change.seenConsentAt(), ":seenConsent", values));
+            }
+        }
         return Update.builder()
                 .tableName(config.table())
                 .key(key(Keys.contact(contactId), Keys.PROFILE))
                 .updateExpression("SET " + String.join(", ", sets))
-                .conditionExpression("attribute_exists(PK)")
+                .conditionExpression(String.join(" AND ", conditions))
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .build();
+    }
+
+    private static String seenAt(String path, Instant seen, String placeholder, Map<String, AttributeValue> values) {
+        if (seen == null) {
+            return "attribute_not_exists(" + path + ")";
+        }
+        values.put(placeholder, s(seen.toString()));
+        return path + " = " + placeholder;
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
