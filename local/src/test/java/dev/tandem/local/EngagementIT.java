@@ -66,7 +66,8 @@ class EngagementIT {
     private Contact contact(String id, String email, String phone) {
         String body = "{\"email\":\"" + email + "\",\"phone\":\"" + phone + "\",\"timezone\":\"America/Los_Angeles\","
                 + "\"consent\":{\"email\":\"subscribed\",\"sms\":\"subscribed\"}}";
-        new dev.tandem.app.ContactService(contacts).put(id, Json.read(body, ""), SENT.minusSeconds(3600));
+        // Made well before anything it does: consent follows the time of each act, and SNS stamps inbound SMS with today.
+        new dev.tandem.app.ContactService(contacts).put(id, Json.read(body, ""), SENT.minus(java.time.Duration.ofDays(365)));
         return contacts.find(id).orElseThrow();
     }
 
@@ -184,5 +185,44 @@ class EngagementIT {
                     functions.context("SmsEventsFunction", true));
             assertEquals(Map.of("batchItemFailures", List.of()), Json.read(response, ""), sample);
         }
+    }
+
+    /** A CloudWatch Logs subscription event as Lambda receives it: the batch gzipped and base64-encoded. */
+    private static String logsEvent(String logGroup, List<String> lines) throws java.io.IOException {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            events.add(Map.of("id", "3" + i, "timestamp", SENT.toEpochMilli(), "message", lines.get(i)));
+        }
+        String batch = Json.write(Map.of("messageType", "DATA_MESSAGE", "owner", "123456789012", "logGroup", logGroup,
+                "logStream", "stream", "subscriptionFilters", List.of("SmsDeliveryLogSubscription"), "logEvents", events));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return Json.write(Map.of("awslogs", Map.of("data", java.util.Base64.getEncoder().encodeToString(out.toByteArray()))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theForwarderCarriesSnsDeliveryLogLinesThroughSmsTopicToTheTimeline() throws Exception {
+        Contact cy = contact("log-" + run, "log-" + run + "@example.com", phone(9));
+        String smsId = "log-" + run + "-0000";
+        new dev.tandem.aws.store.DynamoEngagementStore(Emulator.dynamo(), StoreConfig.from(new Env(functions.environment("SmsEventsFunction"))))
+                .record(new dev.tandem.ingest.Engagement(new TimelineEvent("sent-" + smsId, cy.id(), "sms.sent", SENT, "flash-" + run, "sms",
+                        smsId, Map.of("text", "Flash sale")), null, List.of(),
+                        new dev.tandem.ingest.SentMessage(smsId, cy.id(), Channel.SMS, "flash-" + run, "sms"), false, true));
+        // AWS's published delivery-log example, with the id of the message Tandem sent.
+        Map<String, Object> line = (Map<String, Object>) Json.read(java.nio.file.Files.readString(Emulator.root()
+                .resolve("functions/sms-events/src/test/resources/aws/sns-delivery-log-success.json")), "");
+        ((Map<String, Object>) line.get("notification")).put("messageId", smsId);
+
+        String out = functions.invoke("SmsDeliveryLogForwarderFunction",
+                logsEvent("sns/us-east-1/123456789012/DirectPublishToPhoneNumber", List.of(Json.write(line))),
+                functions.context("SmsDeliveryLogForwarderFunction", true));
+
+        assertEquals(1, ((Number) ((Map<String, Object>) Json.read(out, "")).get("published")).intValue(), out);
+        assertEquals(List.of(), drain("SmsEventsQueue", "SmsEventsFunction"));
+        assertEquals(List.of("sms.delivered", "sms.sent"), contacts.timeline(cy.id(), 10, null).items().stream()
+                .map(TimelineEvent::type).sorted().toList());
     }
 }

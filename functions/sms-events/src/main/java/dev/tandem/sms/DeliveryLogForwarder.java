@@ -40,7 +40,12 @@ public final class DeliveryLogForwarder implements RequestStreamHandler {
     private final String topicArn;
 
     public DeliveryLogForwarder() {
-        this(SnsSmsSender.client(), Env.system().require("SMS_TOPIC_ARN"));
+        this(Env.system(), java.time.Clock.systemUTC());
+    }
+
+    /** For the local stack: the same wiring, from a given environment (the clock is not needed here). */
+    public DeliveryLogForwarder(Env env, java.time.Clock clock) {
+        this(SnsSmsSender.client(), env.require("SMS_TOPIC_ARN"));
     }
 
     public DeliveryLogForwarder(SnsClient sns, String topicArn) {
