@@ -100,9 +100,9 @@ class ContactStoreIT {
         store.save(contact(id, id + "@example.com", null), null);
         TimelineEvent e = event(id, "order-" + run, T0);
 
-        assertTrue(store.appendAll(List.of(e), T0).get(0).added());
-        assertFalse(store.appendAll(List.of(e), T0).get(0).added());
-        List<ContactStore.Appended> mixed = store.appendAll(List.of(e, event(id, "order2-" + run, T0.plusSeconds(5))), T0);
+        assertTrue(store.appendAll(posted(e), T0).get(0).added());
+        assertFalse(store.appendAll(posted(e), T0).get(0).added());
+        List<ContactStore.Appended> mixed = store.appendAll(posted(e, event(id, "order2-" + run, T0.plusSeconds(5))), T0);
 
         assertEquals(List.of(false, true), mixed.stream().map(ContactStore.Appended::added).toList());
         assertEquals(2, store.timeline(id, 10, null).items().size());
@@ -113,7 +113,7 @@ class ContactStoreIT {
         String id = "u-" + run;
         store.save(contact(id, id + "@example.com", null), null);
 
-        assertThrows(ContactStore.UnknownContactException.class, () -> store.appendAll(List.of(
+        assertThrows(ContactStore.UnknownContactException.class, () -> store.appendAll(posted(
                 event(id, "x1-" + run, T0), event("ghost-" + run, "x2-" + run, T0)), T0));
 
         assertTrue(store.timeline(id, 10, null).items().isEmpty());
@@ -127,7 +127,7 @@ class ContactStoreIT {
         for (int i = 0; i < 7; i++) {
             events.add(event(id, "ev" + i + "-" + run, T0.plus(Duration.ofHours(i))));
         }
-        store.appendAll(events, T0);
+        store.appendAll(posted(events.toArray(TimelineEvent[]::new)), T0);
 
         ContactStore.ContactView view = store.view(id, T0.plus(Duration.ofHours(2)), 3).orElseThrow();
 
@@ -144,7 +144,7 @@ class ContactStoreIT {
         for (int i = 0; i < 5; i++) {
             events.add(event(id, "pg" + i + "-" + run, T0.plus(Duration.ofMinutes(i))));
         }
-        store.appendAll(events, T0);
+        store.appendAll(posted(events.toArray(TimelineEvent[]::new)), T0);
 
         ContactStore.TimelinePage first = store.timeline(id, 2, null);
         ContactStore.TimelinePage second = store.timeline(id, 2, first.next());
@@ -161,7 +161,7 @@ class ContactStoreIT {
     void timelineItemsCarryATtl() {
         String id = "t-" + run;
         store.save(contact(id, id + "@example.com", null), null);
-        store.appendAll(List.of(event(id, "ttl-" + run, T0)), T0);
+        store.appendAll(posted(event(id, "ttl-" + run, T0)), T0);
 
         List<Map<String, AttributeValue>> items = Emulator.itemsMentioning("ttl-" + run);
         long expected = T0.plus(Duration.ofDays(400)).getEpochSecond();
@@ -172,12 +172,17 @@ class ContactStoreIT {
     void erasingLeavesNoItemOfTheContact() {
         String id = "gone-" + run;
         store.save(contact(id, id + "@example.com", "+1415777" + (1000 + Math.abs(run.hashCode() % 8999))), null);
-        store.appendAll(List.of(event(id, "g1-" + run, T0), event(id, "g2-" + run, T0.plusSeconds(1))), T0);
+        store.appendAll(posted(event(id, "g1-" + run, T0), event(id, "g2-" + run, T0.plusSeconds(1))), T0);
         assertFalse(Emulator.itemsMentioning(id).isEmpty());
 
         assertTrue(store.erase(id));
 
         assertEquals(List.of(), Emulator.itemsMentioning(id));
         assertFalse(store.erase(id));
+    }
+
+    /** Events as an upstream system posts them, each fingerprinted by its own content. */
+    private static List<dev.tandem.timeline.EventDrafts.Posted> posted(TimelineEvent... events) {
+        return java.util.Arrays.stream(events).map(e -> new dev.tandem.timeline.EventDrafts.Posted(e, e.eventId() + e.at())).toList();
     }
 }

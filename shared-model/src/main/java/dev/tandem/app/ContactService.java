@@ -68,9 +68,10 @@ public final class ContactService {
     }
 
     public List<ContactStore.Appended> post(Object body, Instant now) {
-        List<TimelineEvent> events = EventDrafts.read(body, now);
+        List<EventDrafts.Posted> posted = EventDrafts.posted(body, now);
+        List<TimelineEvent> events = posted.stream().map(EventDrafts.Posted::event).toList();
         try {
-            return store.appendAll(events, now);
+            return store.appendAll(posted, now);
         } catch (ContactStore.UnknownContactException e) {
             throw new InvalidInputException(fieldOf(body, events, e.contactId()), "no contact " + e.contactId());
         }

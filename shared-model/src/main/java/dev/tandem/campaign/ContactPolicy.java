@@ -20,6 +20,9 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
     public static final ContactPolicy DEFAULT = new ContactPolicy(2, 5, Duration.ofHours(4),
             new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), null, 2);
 
+    /** The largest count a policy takes: far above any sensible cap, far below where an int would wrap. */
+    static final int MAX_COUNT = 100_000;
+
     private static final Set<String> FIELDS = Set.of("maxPer24h", "maxPer7d", "minGap", "smsQuietHours",
             "emailQuietHours", "maxSmsSegments");
 
@@ -88,8 +91,11 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
         if (v == null) {
             return fallback;
         }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.intValue() < 0) {
+        if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.doubleValue() < 0) {
             throw new InvalidInputException("policy." + key, "policy." + key + " must be a whole number, 0 or more");
+        }
+        if (n.doubleValue() > MAX_COUNT) {
+            throw new InvalidInputException("policy." + key, "policy." + key + " must be at most " + MAX_COUNT);
         }
         return n.intValue();
     }

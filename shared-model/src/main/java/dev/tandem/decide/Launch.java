@@ -54,6 +54,9 @@ public record Launch(String campaign, String launchId, Instant at, LocalDateTime
     }
 
     /** Reads a launch request body; {@code id} is a fresh launch id unless the body names one. */
+    /** How far ahead a launch can be scheduled. */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofDays(366);
+
     public static Launch from(String campaign, Object body, String id, Instant now) {
         Map<?, ?> m = body == null ? Map.of() : body instanceof Map<?, ?> map ? map : null;
         if (m == null) {
@@ -86,6 +89,9 @@ public record Launch(String campaign, String launchId, Instant at, LocalDateTime
             }
         } else if (zone != null) {
             throw new InvalidInputException("at", "a timezone needs a local time in at");
+        }
+        if (at.isAfter(now.plus(MAX_AHEAD))) {
+            throw new InvalidInputException("at", "at must be within " + MAX_AHEAD.toDays() + " days from now");
         }
         List<String> audience = null;
         Object a = m.get("audience");

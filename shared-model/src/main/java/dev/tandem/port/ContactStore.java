@@ -1,6 +1,7 @@
 package dev.tandem.port;
 
 import dev.tandem.contact.Contact;
+import dev.tandem.timeline.EventDrafts;
 import dev.tandem.timeline.Timeline;
 import dev.tandem.timeline.TimelineEvent;
 
@@ -31,9 +32,10 @@ public interface ContactStore {
 
     /**
      * Appends events posted by an upstream system, all or nothing, idempotent on event id. Every contact
-     * named must exist, else {@link UnknownContactException} and nothing is written.
+     * named must exist, else {@link UnknownContactException} and nothing is written. An event id posted before with
+     * another fingerprint (a different event reusing the id) throws {@link dev.tandem.validation.ConflictException}.
      */
-    List<Appended> appendAll(List<TimelineEvent> events, Instant now);
+    List<Appended> appendAll(List<EventDrafts.Posted> events, Instant now);
 
     /** Removes every item of a contact: profile, timeline, lookups, pending work. False when there was none. */
     boolean erase(String contactId);

@@ -18,12 +18,27 @@ import java.util.Set;
 public final class EventDrafts {
     public static final int MAX_BATCH = 25;
     public static final int MAX_DATA_BYTES = 4 * 1024;
+    /** How far ahead of the clock an event's time may be: clocks differ a little, never by days. */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofMinutes(5);
+    public static final int MAX_VALUE_LENGTH = 1024;
     private static final Set<String> FIELDS = Set.of("eventId", "contactId", "type", "at", "campaign", "step", "value", "data");
 
     private EventDrafts() {
     }
 
+    /**
+     * An event as posted, with a fingerprint of exactly what was posted for it (the object as sent, so an absent
+     * {@code at} that defaults to the clock does not count): an event id seen before with another fingerprint is a
+     * different event under a reused id, refused rather than taken for a duplicate.
+     */
+    public record Posted(TimelineEvent event, String fingerprint) {
+    }
+
     public static List<TimelineEvent> read(Object body, Instant now) {
+        return posted(body, now).stream().map(Posted::event).toList();
+    }
+
+    public static List<Posted> posted(Object body, Instant now) {
         List<?> items;
         String prefix;
         if (body instanceof List<?> list) {
@@ -39,7 +54,7 @@ public final class EventDrafts {
             items = list;
             prefix = "events";
         } else if (body instanceof Map<?, ?>) {
-            return List.of(one(body, now));
+            return List.of(new Posted(one(body, now), fingerprint(body)));
         } else {
             throw new InvalidInputException("", "the body must be an event object or an array of events");
         }
@@ -49,15 +64,50 @@ public final class EventDrafts {
         if (items.size() > MAX_BATCH) {
             throw new InvalidInputException(prefix, "a batch holds at most " + MAX_BATCH + " events");
         }
-        List<TimelineEvent> out = new ArrayList<>(items.size());
+        List<Posted> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             try {
-                out.add(one(items.get(i), now));
+                out.add(new Posted(one(items.get(i), now), fingerprint(items.get(i))));
             } catch (InvalidInputException e) {
                 throw e.under(prefix + "[" + i + "]");
             }
         }
         return out;
+    }
+
+    /** SHA-256 of a canonical form of a JSON value: object members by name, each value tagged with its kind and length. */
+    static String fingerprint(Object value) {
+        StringBuilder b = new StringBuilder();
+        canonical(value, b);
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void canonical(Object v, StringBuilder b) {
+        if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            new java.util.TreeMap<>(m.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> String.valueOf(e.getKey()), Map.Entry::getValue))).forEach((k, x) -> {
+                        canonical(k, b);
+                        canonical(x, b);
+                    });
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append('[');
+            l.forEach(x -> canonical(x, b));
+            b.append(']');
+        } else if (v instanceof Number n) {
+            b.append('n').append(new java.math.BigDecimal(n.toString()).stripTrailingZeros().toPlainString()).append(';');
+        } else if (v == null) {
+            b.append('z');
+        } else {
+            String s = String.valueOf(v);
+            b.append(v instanceof Boolean ? 'b' : 's').append(s.length()).append(':').append(s);
+        }
     }
 
     static TimelineEvent one(Object raw, Instant now) {
@@ -81,6 +131,13 @@ public final class EventDrafts {
         }
         String at = Checks.string(map, "at");
         Instant when = at == null ? now : Checks.instant("at", at);
+        // An event dated ahead would count as if it had happened (a conversion dated 9999 ends every later campaign).
+        if (when.isAfter(now.plus(MAX_AHEAD))) {
+            throw new InvalidInputException("at", "at is in the future: at most " + MAX_AHEAD.toMinutes() + " minutes ahead of now is taken");
+        }
+        if (when.isBefore(Instant.EPOCH)) {
+            throw new InvalidInputException("at", "at must not be before 1970");
+        }
         String campaign = Checks.string(map, "campaign");
         String step = Checks.string(map, "step");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -88,6 +145,9 @@ public final class EventDrafts {
         if (value != null) {
             if (!(value instanceof Number) && !(value instanceof String)) {
                 throw new InvalidInputException("value", "value must be a number or a string");
+            }
+            if (value instanceof String s && s.length() > MAX_VALUE_LENGTH) {
+                throw new InvalidInputException("value", "value must be at most " + MAX_VALUE_LENGTH + " characters");
             }
             data.put("value", value);
         }

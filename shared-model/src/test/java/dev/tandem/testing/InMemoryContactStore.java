@@ -93,15 +93,25 @@ public class InMemoryContactStore implements ContactStore {
         return new TimelinePage(all.subList(Math.min(from, to), to), to < all.size() ? Integer.toString(to) : null);
     }
 
+    private final Map<String, String> fingerprints = new HashMap<>();
+
     @Override
-    public synchronized List<Appended> appendAll(List<TimelineEvent> events, Instant now) {
-        for (TimelineEvent e : events) {
-            if (!contacts.containsKey(e.contactId())) {
-                throw new UnknownContactException(e.contactId());
+    public synchronized List<Appended> appendAll(List<dev.tandem.timeline.EventDrafts.Posted> posted, Instant now) {
+        for (var p : posted) {
+            if (!contacts.containsKey(p.event().contactId())) {
+                throw new UnknownContactException(p.event().contactId());
+            }
+            String before = fingerprints.get(p.event().eventId());
+            if (before != null && p.fingerprint() != null && !before.equals(p.fingerprint())) {
+                throw new dev.tandem.validation.ConflictException("eventId", "eventId " + p.event().eventId() + " was posted before for another event");
             }
         }
         List<Appended> out = new ArrayList<>();
-        for (TimelineEvent e : events) {
+        for (var p : posted) {
+            TimelineEvent e = p.event();
+            if (p.fingerprint() != null) {
+                fingerprints.putIfAbsent(e.eventId(), p.fingerprint());
+            }
             boolean added = guards.add(e.eventId());
             if (added) {
                 timelines.computeIfAbsent(e.contactId(), k -> new ArrayList<>()).add(e);

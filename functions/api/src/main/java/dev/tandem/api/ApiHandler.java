@@ -11,6 +11,7 @@ import dev.tandem.decide.DecisionLine;
 import dev.tandem.port.CampaignStore;
 import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EngagementStore;
+import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.port.Pacer;
 import dev.tandem.port.Schedules;
 import dev.tandem.aws.store.DynamoDecisionStore;
@@ -213,6 +214,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             return HttpResult.error(409, e.getMessage(), e.field());
         } catch (Router.MethodNotAllowed e) {
             return HttpResult.error(405, e.getMessage(), "method");
+        } catch (TooLarge e) {
+            return HttpResult.error(413, e.getMessage(), "");
+        } catch (ItemTooLargeException e) {
+            return HttpResult.error(413, "what the request would store is over the store's size limit", "");
+        } catch (ContactStore.ConcurrentChangeException e) {
+            return HttpResult.error(409, e.getMessage() + "; read it again and retry", "");
         } catch (RuntimeException e) {
             Log.error(context, "request failed", Map.of("path", String.valueOf(event == null ? null : event.getRawPath())), e);
             return HttpResult.error(500, "internal error; the request may be retried", null);
@@ -262,6 +269,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         return HttpResult.json(200, body);
     }
 
+    /** A body over the size the API takes: 413. */
+    static final class TooLarge extends RuntimeException {
+        TooLarge(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** A request as the routes see it. */
     record Request(String method, String path, Map<String, String> params, Map<String, String> query,
                    Map<String, String> headers, String body, String requestId) {
@@ -286,8 +300,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                     throw new InvalidInputException("", "the body is not valid base64");
                 }
             }
-            if (body != null && body.length() > MAX_BODY_BYTES) {
-                throw new InvalidInputException("", "the body must be at most " + MAX_BODY_BYTES + " bytes");
+            if (body != null && utf8Length(body) > MAX_BODY_BYTES) {
+                throw new TooLarge("the body must be at most " + MAX_BODY_BYTES + " bytes of UTF-8");
             }
             Map<String, String> headers = new LinkedHashMap<>();
             if (e.getHeaders() != null) {
@@ -300,6 +314,25 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             }
             return new Request(method.toUpperCase(java.util.Locale.ROOT), path, Map.of(),
                     e.getQueryStringParameters() == null ? Map.of() : e.getQueryStringParameters(), headers, body, requestId);
+        }
+
+        /** The UTF-8 length of a text: a CJK character is three bytes, which a character count misses. */
+        static long utf8Length(String s) {
+            long n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    n += 1;
+                } else if (c < 0x800) {
+                    n += 2;
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    n += 4;
+                    i++;
+                } else {
+                    n += 3;
+                }
+            }
+            return n;
         }
 
         Request withParams(Map<String, String> p) {

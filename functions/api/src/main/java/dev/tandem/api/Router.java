@@ -1,6 +1,7 @@
 package dev.tandem.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tandem.validation.InvalidInputException;
 import dev.tandem.validation.NotFoundException;
 
 import java.net.URLDecoder;
@@ -52,7 +53,12 @@ final class Router {
                     if (parts[i].isEmpty()) {
                         return null;
                     }
-                    params.put(t.substring(1, t.length() - 1), URLDecoder.decode(parts[i], StandardCharsets.UTF_8));
+                    String name = t.substring(1, t.length() - 1);
+                    try {
+                        params.put(name, URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(name, "the path's " + name + " holds a malformed %-escape");
+                    }
                 } else if (!t.equals(parts[i])) {
                     return null;
                 }

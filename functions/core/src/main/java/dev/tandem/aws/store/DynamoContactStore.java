@@ -3,6 +3,7 @@ package dev.tandem.aws.store;
 import dev.tandem.contact.Channel;
 import dev.tandem.contact.Contact;
 import dev.tandem.port.ContactStore;
+import dev.tandem.timeline.EventDrafts;
 import dev.tandem.timeline.Timeline;
 import dev.tandem.timeline.TimelineEvent;
 import dev.tandem.validation.ConflictException;
@@ -272,7 +273,9 @@ public final class DynamoContactStore implements ContactStore {
     private static String decodeCursor(String cursor) {
         try {
             String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (Keys.isEvent(sk)) {
+            // Only a key inside the timeline's own range: DynamoDB refuses a start key outside the query's bounds.
+            if (Keys.isEvent(sk) && sk.length() <= 512 && sk.compareTo(Keys.eventsSince(Instant.EPOCH)) >= 0
+                    && sk.compareTo(Keys.eventsEnd()) < 0 && sk.chars().noneMatch(Character::isISOControl)) {
                 return sk;
             }
         } catch (IllegalArgumentException e) {
@@ -282,7 +285,14 @@ public final class DynamoContactStore implements ContactStore {
     }
 
     @Override
-    public List<Appended> appendAll(List<TimelineEvent> events, Instant now) {
+    public List<Appended> appendAll(List<EventDrafts.Posted> posted, Instant now) {
+        List<TimelineEvent> events = posted.stream().map(EventDrafts.Posted::event).toList();
+        Map<String, String> fingerprints = new HashMap<>();
+        posted.forEach(p -> {
+            if (p.fingerprint() != null) {
+                fingerprints.putIfAbsent(p.event().eventId(), p.fingerprint());
+            }
+        });
         Map<String, TimelineEvent> pending = new LinkedHashMap<>();
         for (TimelineEvent e : events) {
             pending.putIfAbsent(e.eventId(), e);
@@ -300,7 +310,7 @@ public final class DynamoContactStore implements ContactStore {
                 guardAt.add(null);
             }
             for (TimelineEvent e : pending.values()) {
-                writes.add(putIfAbsent(guardItem(e)));
+                writes.add(putIfAbsent(guardItem(e, fingerprints.get(e.eventId()))));
                 contactAt.add(null);
                 guardAt.add(e.eventId());
                 writes.add(putIfAbsent(EventItems.toItem(e, config.retention())));
@@ -326,6 +336,8 @@ public final class DynamoContactStore implements ContactStore {
                 if (!progressed && !(Transactions.conflicted(e) && attempt < ATTEMPTS)) {
                     throw e;
                 }
+                // Before the rest is written: a reused id refuses the whole request.
+                refuseReusedIds(events, duplicates, fingerprints);
             }
         }
         List<Appended> out = new ArrayList<>();
@@ -337,9 +349,33 @@ public final class DynamoContactStore implements ContactStore {
         return out;
     }
 
-    private Map<String, AttributeValue> guardItem(TimelineEvent e) {
+    /**
+     * An event id seen before is a duplicate when it was posted with the same fingerprint; with another one it is a
+     * different event reusing the id: 409, not a silent duplicate. It is checked as soon as a duplicate is found, before
+     * the rest of the batch is tried again, so that nothing of the request is written.
+     */
+    private void refuseReusedIds(List<TimelineEvent> events, Set<String> duplicates, Map<String, String> fingerprints) {
+        for (TimelineEvent e : events) {
+            String mine = fingerprints.get(e.eventId());
+            if (!duplicates.contains(e.eventId()) || mine == null) {
+                continue;
+            }
+            Map<String, AttributeValue> guard = db.getItem(r -> r.tableName(config.table()).consistentRead(true)
+                    .key(key(Keys.contact(e.contactId()), Keys.guard(e.eventId())))).item();
+            String stored = guard == null ? null : string(guard, "fingerprint");
+            if (stored != null && !stored.equals(mine)) {
+                throw new ConflictException("eventId", "eventId " + e.eventId() + " was posted before for another event; "
+                        + "a new event needs a new eventId");
+            }
+        }
+    }
+
+    private Map<String, AttributeValue> guardItem(TimelineEvent e, String fingerprint) {
         Map<String, AttributeValue> item = key(Keys.contact(e.contactId()), Keys.guard(e.eventId()));
         item.put(Keys.TYPE, s("guard"));
+        if (fingerprint != null) {
+            item.put("fingerprint", s(fingerprint));
+        }
         item.put("eventKey", s(Keys.event(e.at(), e.eventId())));
         item.put(Keys.EXPIRES_AT, n(EventItems.expiry(e.at(), config.retention())));
         return item;
