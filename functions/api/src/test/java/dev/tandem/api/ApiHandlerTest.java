@@ -126,6 +126,12 @@ class ApiHandlerTest {
     @Test
     void aBodyOverTheLimitIsRefused() {
         String big = "{\"email\":\"a@example.com\",\"attributes\":{\"x\":\"" + "y".repeat(ApiHandler.MAX_BODY_BYTES) + "\"}}";
-        assertEquals(400, call("PUT", "/contacts/c1", big).getStatusCode());
+        assertEquals(413, call("PUT", "/contacts/c1", big).getStatusCode());
+    }
+
+    @Test
+    void aBodyIsCountedInBytesOfUtf8NotInCharacters() {
+        String cjk = "{\"email\":\"a@example.com\",\"attributes\":{\"x\":\"" + "漢".repeat(ApiHandler.MAX_BODY_BYTES / 2) + "\"}}";
+        assertEquals(413, call("PUT", "/contacts/c1", cjk).getStatusCode(), "fewer characters than the limit, three times as many bytes");
     }
 }
