@@ -122,7 +122,11 @@ class EngagementIT {
         assertEquals(List.of("email.bounce"), contacts.timeline(bob.id(), 10, null).items().stream().map(TimelineEvent::type).toList());
         List<Map<String, AttributeValue>> unmatched = Emulator.itemsMentioning(stranger);
         assertEquals(1, unmatched.stream().filter(i -> "unmatched".equals(i.get("type").s())).count());
-        assertTrue(unmatched.get(0).get("reason").s().contains(stranger));
+        Map<String, AttributeValue> kept = unmatched.get(0);
+        assertEquals(stranger, kept.get("email").s(), "what matching needs");
+        assertTrue(!kept.containsKey("payload") && !kept.get("reason").s().contains(stranger), "and nothing else: " + kept);
+        long thirtyDays = SENT.plus(java.time.Duration.ofDays(30)).getEpochSecond();
+        assertTrue(Math.abs(Long.parseLong(kept.get("expiresAt").n()) - thirtyDays) < 60, "kept for 30 days");
     }
 
     @Test
@@ -224,5 +228,25 @@ class EngagementIT {
         assertEquals(List.of(), drain("SmsEventsQueue", "SmsEventsFunction"));
         assertEquals(List.of("sms.delivered", "sms.sent"), contacts.timeline(cy.id(), 10, null).items().stream()
                 .map(TimelineEvent::type).sorted().toList());
+    }
+
+    @Test
+    void erasingAContactErasesTheUnmatchedNotificationsThatNameIt() {
+        String address = "late-" + run + "@example.com";
+        Map<String, Object> early = mail("0100019e-" + run + "-000000", address, SENT, "Hello", null);
+        path.publish("SesEventsTopic", Json.write(sesNotification("Delivery", early, "delivery", delivery(address, SENT.plusSeconds(4)))));
+        String number = phone(11);
+        path.publish("SmsTopic", Json.write(Notifications.inboundSms(number, "+18005550199", "hello?", "in-late-" + run)));
+        drain("EmailEventsQueue", "EmailEventsFunction");
+        drain("SmsEventsQueue", "SmsEventsFunction");
+        assertEquals(1, Emulator.itemsMentioning(address).size(), "kept, naming the address");
+        assertEquals(1, Emulator.itemsMentioning(number).stream().filter(i -> "unmatched".equals(i.get("type").s())).count(),
+                "kept, naming the number");
+
+        Contact late = contact("late-" + run, address, number);
+        assertTrue(contacts.erase(late.id()));
+
+        assertTrue(Emulator.itemsMentioning(address).isEmpty(), "nothing names the address any more");
+        assertTrue(Emulator.itemsMentioning(number).isEmpty(), "nothing names the number any more");
     }
 }

@@ -177,14 +177,34 @@ public final class CampaignService {
 
     // --- codes ---------------------------------------------------------------------------------
 
-    /** {@code GET /l/{code}}: records the click and answers the URL stored when the link was made. */
-    public String click(String code, String requestId, Instant now) {
+    /** Clicks of one link this close together are one click: a double tap, a browser's retry, a reload. */
+    public static final Duration CLICK_WINDOW = Duration.ofMinutes(1);
+
+    /**
+     * {@code GET /l/{code}}: records the click and answers the URL stored when the link was made (a web URL, or 404).
+     * A click by a link-preview agent (a chat app unfurling the link) is recorded as a machine's and never counts as
+     * engagement; a click of the same link within {@link #CLICK_WINDOW} of the last is not recorded again.
+     */
+    public String click(String code, String requestId, String userAgent, Instant now) {
         CampaignStore.Target t = target("link", code);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("link", t.url());
-        data.put("code", code);
-        engagements.record(Engagement.of(new TimelineEvent(EventIds.of("sms-click", code, requestId), t.contactId(),
-                EventType.SMS_CLICK.wire(), now, t.campaign(), t.step(), null, data)));
+        if (!dev.tandem.decide.Links.isWebUrl(t.url())) {
+            throw new NotFoundException("code", "no such link");
+        }
+        boolean again = engagements.view(t.contactId(), now.minus(CLICK_WINDOW), 20)
+                .map(v -> v.timeline().newest(e -> e.is(EventType.SMS_CLICK) && code.equals(e.data().get("code"))
+                        && !e.at().isBefore(now.minus(CLICK_WINDOW))).isPresent())
+                .orElse(false);
+        if (!again) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("link", t.url());
+            data.put("code", code);
+            if (dev.tandem.ingest.LinkPreviews.isPreview(userAgent)) {
+                data.put("machine", true);
+                data.put("userAgent", userAgent.length() > 200 ? userAgent.substring(0, 200) : userAgent);
+            }
+            engagements.record(Engagement.of(new TimelineEvent(EventIds.of("sms-click", code, requestId), t.contactId(),
+                    EventType.SMS_CLICK.wire(), now, t.campaign(), t.step(), null, data)));
+        }
         return t.url();
     }
 

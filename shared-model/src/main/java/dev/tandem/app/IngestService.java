@@ -64,7 +64,7 @@ public final class IngestService {
 
     // --- email ---------------------------------------------------------------------------------
 
-    public List<Outcome> email(EmailNotification n, String payload) {
+    public List<Outcome> email(EmailNotification n) {
         String contactTag = n.tag(EmailNotification.TAG_CONTACT);
         if (n.kind() == EmailNotification.Kind.SEND && contactTag != null) {
             // Tandem's own send: the decider already recorded email.sent with this message id.
@@ -89,16 +89,17 @@ public final class IngestService {
                     if (id.isPresent()) {
                         targets.add(new Target(id.get(), null, null, address, "address"));
                     } else {
-                        keep(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString(), address),
-                                "ses", n.at(), "no contact with email " + address + " (message " + n.messageId() + ")", payload);
+                        keep(new Unmatched(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString(), address),
+                                "ses", n.at(), "no contact has this email address", n.kind().wire(), n.messageId(), address, null, null));
                     }
                 }
             }
         }
         if (targets.isEmpty()) {
             if (n.recipients().isEmpty()) {
-                keep(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString()),
-                        "ses", n.at(), "the notification names no recipient and no tandem-contact tag", payload);
+                keep(new Unmatched(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString()),
+                        "ses", n.at(), "the notification names no recipient and no tandem-contact tag", n.kind().wire(), n.messageId(),
+                        null, null, null));
             }
             return List.of(Outcome.UNMATCHED);
         }
@@ -109,8 +110,7 @@ public final class IngestService {
                 // A bounce, complaint or unsubscribe changes the profile only where it is newer than what it holds.
                 Optional<ContactStore.ContactView> v = store.view(t.contactId, n.at(), 0);
                 if (v.isEmpty()) {
-                    keep(EventIds.of("unmatched", "ses", e.event().eventId()), "ses", n.at(),
-                            "no contact " + t.contactId + " (found by " + t.by + ")", payload);
+                    keep(gone(e.event().eventId(), n, t));
                     out.add(Outcome.UNMATCHED);
                     continue;
                 }
@@ -118,8 +118,7 @@ public final class IngestService {
             }
             Recorded r = store.record(e);
             if (r == Recorded.NO_CONTACT) {
-                keep(EventIds.of("unmatched", "ses", e.event().eventId()), "ses", n.at(),
-                        "no contact " + t.contactId + " (found by " + t.by + ")", payload);
+                keep(gone(e.event().eventId(), n, t));
                 out.add(Outcome.UNMATCHED);
             } else {
                 out.add(r == Recorded.ADDED ? Outcome.ADDED : Outcome.DUPLICATE);
@@ -219,18 +218,18 @@ public final class IngestService {
 
     // --- inbound SMS ---------------------------------------------------------------------------
 
-    public Outcome smsInbound(SmsInbound in, String payload) {
+    public Outcome smsInbound(SmsInbound in) {
         String unmatched = EventIds.of("unmatched", "sms-in", in.inboundMessageId());
         Optional<String> id = store.contactByPhone(in.from());
         if (id.isEmpty()) {
-            keep(unmatched, "sms", in.at(),
-                    "no contact with phone " + in.from(), payload);
+            keep(new Unmatched(unmatched, "sms", in.at(), "no contact has this phone number", "inbound", in.inboundMessageId(),
+                    null, in.from(), null));
             return Outcome.UNMATCHED;
         }
         Optional<ContactStore.ContactView> contact = store.view(id.get(), in.at().minus(REPLY_WINDOW), 50);
         if (contact.isEmpty()) {
-            keep(unmatched, "sms", in.at(),
-                    "no contact " + id.get() + " (found by phone " + in.from() + ")", payload);
+            keep(new Unmatched(unmatched, "sms", in.at(), "the contact this phone number belonged to is gone", "inbound",
+                    in.inboundMessageId(), null, in.from(), id.get()));
             return Outcome.UNMATCHED;
         }
         Contact c = contact.get().contact();
@@ -289,7 +288,7 @@ public final class IngestService {
                 keyword == Keyword.NONE ? campaign : null, null, null, data);
         Recorded r = store.record(new Engagement(event, change, work, null, true, true));
         if (r == Recorded.NO_CONTACT) {
-            keep(unmatched, "sms", in.at(), "no contact " + c.id(), payload);
+            keep(new Unmatched(unmatched, "sms", in.at(), "the contact is gone", "inbound", in.inboundMessageId(), null, in.from(), c.id()));
             return Outcome.UNMATCHED;
         }
         if (r == Recorded.DUPLICATE) {
@@ -323,15 +322,15 @@ public final class IngestService {
 
     // --- SMS delivery status -------------------------------------------------------------------
 
-    public Outcome smsStatus(SmsStatus s, String payload) {
+    public Outcome smsStatus(SmsStatus s) {
         if (s.outcome() == SmsStatus.Outcome.IN_FLIGHT) {
             return Outcome.IGNORED;
         }
         String unmatched = EventIds.of("unmatched", "sms-status", s.messageId(), s.status());
         Optional<SentMessage> sent = store.sentMessage(s.messageId());
         if (sent.isEmpty()) {
-            keep(unmatched, "sms", s.at(),
-                    "no SMS Tandem sent has message id " + s.messageId(), payload);
+            keep(new Unmatched(unmatched, "sms", s.at(), "no SMS Tandem sent has this message id", s.status(), s.messageId(),
+                    null, null, null));
             return Outcome.UNMATCHED;
         }
         SentMessage m = sent.get();
@@ -347,14 +346,20 @@ public final class IngestService {
                 m.contactId(), type, s.at(), m.campaign(), m.step(), s.messageId(), data);
         Recorded r = store.record(Engagement.of(event));
         if (r == Recorded.NO_CONTACT) {
-            keep(unmatched, "sms", s.at(),
-                    "no contact " + m.contactId() + " (found by message id)", payload);
+            keep(new Unmatched(unmatched, "sms", s.at(), "the contact this SMS went to is gone", s.status(), s.messageId(),
+                    null, null, m.contactId()));
             return Outcome.UNMATCHED;
         }
         return r == Recorded.ADDED ? Outcome.ADDED : Outcome.DUPLICATE;
     }
 
-    private void keep(String id, String source, Instant at, String reason, String payload) {
-        store.keepUnmatched(new Unmatched(id, source, at, reason, payload));
+    private void keep(Unmatched u) {
+        store.keepUnmatched(u);
+    }
+
+    /** A notification for a contact that a tag or a message id named, and that is gone (erased). */
+    private static Unmatched gone(String eventId, EmailNotification n, Target t) {
+        return new Unmatched(EventIds.of("unmatched", "ses", eventId), "ses", n.at(), "the contact its " + t.by + " names is gone",
+                n.kind().wire(), n.messageId(), null, null, t.contactId);
     }
 }

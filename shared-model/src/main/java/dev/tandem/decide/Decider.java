@@ -258,7 +258,9 @@ public final class Decider {
         if (stopped.isPresent()) {
             return stopped.get();
         }
-        String target = in.run().get(Run.LINK) != null ? in.run().get(Run.LINK) : c.link();
+        // The clicked link comes from the provider's event: it becomes a redirect only when it is a web URL.
+        String clicked = in.run().get(Run.LINK);
+        String target = Links.isWebUrl(clicked) ? clicked : c.link();
         String link = target == null ? null : in.links().shortLink(target);
         String messageId = in.run().get(Run.EMAIL_MESSAGE_ID);
         String subject = messageId == null ? null
@@ -320,7 +322,7 @@ public final class Decider {
 
     static Optional<TimelineEvent> exitEvent(Campaign campaign, Timeline timeline, Instant since) {
         return timeline.firstAtOrAfter(since, e -> campaign.exitOn().contains(e.type())
-                && !(e.is(EventType.EMAIL_OPEN) && e.machine())
+                && !((e.is(EventType.EMAIL_OPEN) || e.is(EventType.SMS_CLICK)) && e.machine())
                 && !(e.is(EventType.SMS_REPLY) && e.data().get("keyword") != null));
     }
 

@@ -22,6 +22,9 @@ public final class CampaignStats {
         if (t.get() == EventType.EMAIL_OPEN) {
             return Optional.of(e.machine() ? "email.open.machine" : "email.open.human");
         }
+        if (t.get() == EventType.SMS_CLICK && e.machine()) {
+            return Optional.of("sms.click.machine");
+        }
         return Optional.of(e.type());
     }
 

@@ -50,7 +50,10 @@ public record TimelineEvent(
         return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
     }
 
-    /** An open made by a machine (Apple Mail Privacy Protection), recorded but never counted as engagement. */
+    /**
+     * An open or a click made by a machine (Apple Mail Privacy Protection, a chat app's link preview), recorded but
+     * never counted as engagement.
+     */
     public boolean machine() {
         return Boolean.TRUE.equals(data.get("machine"));
     }
@@ -63,6 +66,6 @@ public record TimelineEvent(
     /** An action a person took: a human open or a click of an email, a reply or a link click of an SMS. */
     public boolean isHumanEngagement() {
         return (is(EventType.EMAIL_OPEN) && !machine()) || is(EventType.EMAIL_CLICK)
-                || is(EventType.SMS_REPLY) || is(EventType.SMS_CLICK);
+                || is(EventType.SMS_REPLY) || (is(EventType.SMS_CLICK) && !machine());
     }
 }

@@ -115,12 +115,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("GET", "/campaigns/{id}/stats", r -> HttpResult.json(200, campaigns().stats(r.path("id"))))
                 .on("PUT", "/policy", r -> HttpResult.json(200, campaigns().putPolicy(r.json(), base(r)).toMap()))
                 .on("GET", "/policy", r -> HttpResult.json(200, campaigns().policy().toMap()))
-                .on("GET", "/l/{code}", r -> HttpResult.redirect(campaigns().click(r.path("code"), r.requestId(), clock.instant())))
-                .on("GET", "/v/{code}", r -> HttpResult.html(200, campaigns().view(r.path("code")).html()))
+                .on("GET", "/l/{code}", r -> HttpResult.redirect(campaigns().click(r.path("code"), r.requestId(),
+                        r.headers().get("user-agent"), clock.instant())))
+                .on("GET", "/v/{code}", r -> HttpResult.html(200, campaigns().view(r.path("code")).html(), Pages.WEB_VERSION_POLICY))
                 .on("GET", "/u/{code}", this::unsubscribePage)
                 .on("POST", "/u/{code}", r -> {
                     campaigns().unsubscribe(r.path("code"), clock.instant());
-                    return HttpResult.html(200, Pages.unsubscribed());
+                    return HttpResult.html(200, Pages.unsubscribed(), Pages.FORM_POLICY);
                 });
     }
 
@@ -199,7 +200,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private APIGatewayV2HTTPResponse unsubscribePage(Request r) {
         String code = campaigns().unsubscribeTarget(r.path("code")).code();
-        return HttpResult.html(200, Pages.confirmUnsubscribe(code));
+        return HttpResult.html(200, Pages.confirmUnsubscribe(code), Pages.FORM_POLICY);
     }
 
     @Override
@@ -221,9 +222,25 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         } catch (ContactStore.ConcurrentChangeException e) {
             return HttpResult.error(409, e.getMessage() + "; read it again and retry", "");
         } catch (RuntimeException e) {
-            Log.error(context, "request failed", Map.of("path", String.valueOf(event == null ? null : event.getRawPath())), e);
+            // The route's shape, not the path: a path can hold a contact id, and an id may be an email address.
+            Log.error(context, "request failed", Map.of("route", shape(event)), e);
             return HttpResult.error(500, "internal error; the request may be retried", null);
         }
+    }
+
+    /** {@code GET /contacts/{}/timeline} for {@code GET /contacts/ana@example.com/timeline}. */
+    static String shape(APIGatewayV2HTTPEvent event) {
+        if (event == null || event.getRawPath() == null) {
+            return "none";
+        }
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : "?";
+        String[] parts = event.getRawPath().split("/");
+        StringBuilder b = new StringBuilder(method).append(' ');
+        for (int i = 1; i < parts.length; i++) {
+            b.append('/').append(i % 2 == 0 ? "{}" : parts[i].replaceAll("[^a-z]", ""));
+        }
+        return b.toString();
     }
 
     private APIGatewayV2HTTPResponse putContact(Request r) {

@@ -22,6 +22,31 @@ public final class Log {
         write(ctx, "ERROR", message, fields, t);
     }
 
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
+    private static final java.util.regex.Pattern PHONE = java.util.regex.Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static volatile java.util.function.Consumer<String> tap;
+
+    /**
+     * Every line also goes here: what the tests read to prove that no address or number reaches a log. Nothing sets
+     * it in a deployed function.
+     */
+    public static void tap(java.util.function.Consumer<String> lines) {
+        tap = lines;
+    }
+
+    /**
+     * No email address or phone number in a log line, whatever a field or an exception's message holds (an SES error
+     * names the address it refused; a malformed notification may hold anything): they are written as {@code <email>}
+     * and {@code <phone>}. Message texts are never handed to a log at all.
+     */
+    static String redact(String text) {
+        if (text == null || (text.indexOf('@') < 0 && text.indexOf('+') < 0)) {
+            return text;
+        }
+        return PHONE.matcher(EMAIL.matcher(text).replaceAll("<email>")).replaceAll("<phone>");
+    }
+
     private static void write(Context ctx, String level, String message, Map<String, ?> fields, Throwable t) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", level);
@@ -33,7 +58,11 @@ public final class Log {
             line.put("exception", t.getClass().getName());
             line.put("exceptionMessage", String.valueOf(t.getMessage()));
         }
-        String text = Json.write(line);
+        String text = redact(Json.write(line));
+        java.util.function.Consumer<String> lines = tap;
+        if (lines != null) {
+            lines.accept(text);
+        }
         LambdaLogger logger = ctx == null ? null : ctx.getLogger();
         if (logger != null) {
             logger.log(text + "\n");

@@ -63,7 +63,7 @@ public final class EmailEventsHandler implements RequestHandler<SQSEvent, SQSBat
             if (n == null) {
                 return List.of("ignored");
             }
-            return ingest.email(n, m.text()).stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList();
+            return ingest.email(n).stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList();
         });
     }
 

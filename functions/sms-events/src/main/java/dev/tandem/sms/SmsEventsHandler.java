@@ -68,8 +68,8 @@ public final class SmsEventsHandler implements RequestHandler<SQSEvent, SQSBatch
                 return List.of("ignored");
             }
             IngestService.Outcome outcome = parsed instanceof SmsInbound in
-                    ? ingest.smsInbound(in, m.text())
-                    : ingest.smsStatus((SmsStatus) parsed, m.text());
+                    ? ingest.smsInbound(in)
+                    : ingest.smsStatus((SmsStatus) parsed);
             return List.of(outcome.name().toLowerCase(Locale.ROOT));
         });
     }

@@ -31,17 +31,25 @@ public final class HttpResult {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of()).build();
     }
 
+    /** A redirect that tells the target nothing of where it came from (the short link's code). */
     public static APIGatewayV2HTTPResponse redirect(String location) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(302)
-                .withHeaders(Map.of("location", location, "cache-control", "no-store"))
+                .withHeaders(Map.of("location", location, "cache-control", "no-store", "referrer-policy", "no-referrer"))
                 .build();
     }
 
-    public static APIGatewayV2HTTPResponse html(int status, String html) {
+    /**
+     * An HTML page a person opens from a message, served from Tandem's own domain: what it may load and run is its
+     * {@code contentSecurityPolicy}, it sends no referrer (its URL holds a code), and the browser does not sniff it
+     * into anything but HTML.
+     */
+    public static APIGatewayV2HTTPResponse html(int status, String html, String contentSecurityPolicy) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
-                .withHeaders(Map.of("content-type", "text/html; charset=utf-8", "cache-control", "private, no-store"))
+                .withHeaders(Map.of("content-type", "text/html; charset=utf-8", "cache-control", "private, no-store",
+                        "content-security-policy", contentSecurityPolicy, "referrer-policy", "no-referrer",
+                        "x-content-type-options", "nosniff"))
                 .withBody(html)
                 .build();
     }

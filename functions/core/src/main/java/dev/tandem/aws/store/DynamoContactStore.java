@@ -424,6 +424,13 @@ public final class DynamoContactStore implements ContactStore {
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         List<WriteRequest> deletes = new ArrayList<>();
+        // What was kept of notifications no contact matched, naming this contact's address, number or id.
+        Set<String> named = new LinkedHashSet<>();
+        named.add(pk);
+        refs.stream().filter(ref -> ref.startsWith("EMAIL#") || ref.startsWith("PHONE#")).forEach(named::add);
+        for (String n : named) {
+            unmatchedNaming(n).forEach(k -> deletes.add(delete(k)));
+        }
         // Lookups first: a crash midway leaves the profile, so a retried erase still finds them.
         refs.forEach(ref -> deletes.add(delete(key(ref, Keys.LOOKUP))));
         own.stream().filter(sk -> !Keys.PROFILE.equals(sk)).forEach(sk -> deletes.add(delete(key(pk, sk))));
@@ -432,6 +439,22 @@ public final class DynamoContactStore implements ContactStore {
         }
         batchWrite(deletes);
         return hadProfile || !own.isEmpty();
+    }
+
+    /** The keys of the unmatched notifications that name a key (an address's, a number's or a contact's), on GSI1. */
+    private List<Map<String, AttributeValue>> unmatchedNaming(String namedKey) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r = db.query(q -> q.tableName(config.table()).indexName(Keys.GSI1)
+                    .keyConditionExpression("GSI1PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.unmatchedNaming(namedKey))))
+                    .exclusiveStartKey(from));
+            r.items().forEach(i -> keys.add(key(string(i, Keys.PK), string(i, Keys.SK))));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return keys;
     }
 
     private static WriteRequest delete(Map<String, AttributeValue> key) {

@@ -38,7 +38,8 @@ import static dev.tandem.aws.store.DynamoContactStore.key;
  * it stands alone, else one transaction with its profile change, due work, lookup and campaign counter.
  */
 public final class DynamoEngagementStore implements EngagementStore {
-    static final int MAX_PAYLOAD = 32 * 1024;
+    /** How long a notification no contact matched is kept: long enough to look into, short enough to hold little. */
+    static final java.time.Duration UNMATCHED_RETENTION = java.time.Duration.ofDays(30);
 
     private final DynamoDbClient db;
     private final StoreConfig config;
@@ -219,12 +220,25 @@ public final class DynamoEngagementStore implements EngagementStore {
         item.put("source", s(u.source()));
         item.put("reason", s(u.reason()));
         item.put("at", s(u.at().toString()));
-        if (u.payload() != null) {
-            String p = u.payload().length() > MAX_PAYLOAD ? u.payload().substring(0, MAX_PAYLOAD) : u.payload();
-            item.put("payload", s(p));
-            item.put("truncated", AttributeValue.builder().bool(u.payload().length() > MAX_PAYLOAD).build());
+        putIf(item, "kind", u.kind());
+        putIf(item, "messageId", u.messageId());
+        putIf(item, "email", u.email());
+        putIf(item, "phone", u.phone());
+        putIf(item, "contactId", u.contactId());
+        // Listed under what it names, so that erasing that contact erases it too (DynamoContactStore.erase).
+        String names = u.email() != null ? Keys.email(u.email()) : u.phone() != null ? Keys.phone(u.phone())
+                : u.contactId() != null ? Keys.contact(u.contactId()) : null;
+        if (names != null) {
+            item.put(Keys.GSI1PK, s(Keys.unmatchedNaming(names)));
+            item.put(Keys.GSI1SK, s(Keys.time(u.at()) + "#" + u.id()));
         }
-        item.put(Keys.EXPIRES_AT, n(EventItems.expiry(u.at(), config.retention())));
+        item.put(Keys.EXPIRES_AT, n(EventItems.expiry(u.at(), UNMATCHED_RETENTION)));
         db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    private static void putIf(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            item.put(name, s(value));
+        }
     }
 }

@@ -23,7 +23,8 @@ import java.util.Locale;
  * TEMPLATE#{id}       DEF                                  a message template
  * CONFIG              POLICY                               the contact policy
  * LINK#{code}, VIEW#{code}, UNSUB#{code}   LOOKUP          a short link, an email's web version, a one-click unsubscribe
- * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason
+ * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason, for 30 days
+ *                                                          (GSI1: UNM#{EMAIL#a | PHONE#n | C#id} / {time}#{id}, what it names)
  * </pre>
  *
  * Descending from {@code PROFILE} to {@code EVT#{since}} reads the profile and the newest events in one query.
@@ -126,6 +127,11 @@ public final class Keys {
 
     public static String unmatched(Instant at) {
         return "UNMATCHED#" + time(at).substring(0, 10);
+    }
+
+    /** The GSI1 partition of the unmatched notifications that name an address, a number or a contact (its own key). */
+    public static String unmatchedNaming(String namedKey) {
+        return "UNM#" + namedKey;
     }
 
     public static String guard(String eventId) {
