@@ -23,6 +23,13 @@ public final class LocalClient {
     }
 
     public Response call(String method, String path, Object body) {
+        return call(method, path, body, Map.of());
+    }
+
+    /** With request headers beside the two every call has (a user agent, say). */
+    public Response call(String method, String path, Object body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(Map.of("content-type", "application/json", "host", "localhost:3000"));
+        headers.putAll(extraHeaders);
         String text = body == null ? null : body instanceof String s ? s : Json.write(body);
         int q = path.indexOf('?');
         String raw = q < 0 ? path : path.substring(0, q);
@@ -39,7 +46,7 @@ public final class LocalClient {
                 .withRawPath(raw)
                 .withRawQueryString(q < 0 ? "" : path.substring(q + 1))
                 .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withHeaders(Map.of("content-type", "application/json", "host", "localhost:3000"))
+                .withHeaders(headers)
                 .withBody(text)
                 .withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()

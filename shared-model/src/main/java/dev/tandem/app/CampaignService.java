@@ -190,15 +190,17 @@ public final class CampaignService {
         if (!dev.tandem.decide.Links.isWebUrl(t.url())) {
             throw new NotFoundException("code", "no such link");
         }
+        boolean preview = dev.tandem.ingest.LinkPreviews.isPreview(userAgent);
+        // A preview fetched just before does not hide the person's own click: only a click of the same kind repeats.
         boolean again = engagements.view(t.contactId(), now.minus(CLICK_WINDOW), 20)
                 .map(v -> v.timeline().newest(e -> e.is(EventType.SMS_CLICK) && code.equals(e.data().get("code"))
-                        && !e.at().isBefore(now.minus(CLICK_WINDOW))).isPresent())
+                        && e.machine() == preview && !e.at().isBefore(now.minus(CLICK_WINDOW))).isPresent())
                 .orElse(false);
         if (!again) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("link", t.url());
             data.put("code", code);
-            if (dev.tandem.ingest.LinkPreviews.isPreview(userAgent)) {
+            if (preview) {
                 data.put("machine", true);
                 data.put("userAgent", userAgent.length() > 200 ? userAgent.substring(0, 200) : userAgent);
             }
