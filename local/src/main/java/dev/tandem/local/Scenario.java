@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A scenario file (contract section 4), read and checked whole before anything runs: every time, zone,
+ * A scenario file (docs/scenarios.md), read and checked whole before anything runs: every time, zone,
  * template, campaign, contact and event, each error naming its field.
  */
 public record Scenario(Instant start, Instant until, Duration tick, Map<String, Object> policy,

@@ -241,4 +241,12 @@ class TemplateTest {
         assertNotNull(routes.get("ThrottlingBurstLimit"));
         assertEquals(true, template.properties("TandemTable").get("DeletionProtectionEnabled"));
     }
+
+    @Test
+    void theDecidersTimeoutLeavesRoomForItsMarginAndAFullSweep() {
+        int timeout = (Integer) template.resolve(template.properties("DeciderFunction").get("Timeout"));
+        assertTrue(timeout * 1000L >= 3 * dev.tandem.decider.DeciderHandler.MARGIN_MILLIS,
+                "a sweep keeps " + dev.tandem.decider.DeciderHandler.MARGIN_MILLIS + " ms for the send in progress and its record; "
+                        + timeout + " s leaves too little to sweep");
+    }
 }

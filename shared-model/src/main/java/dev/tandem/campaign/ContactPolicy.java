@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one budget across all campaigns and both channels (contract section 3): caps over rolling 24 hours
+ * The one budget across all campaigns and both channels (docs/campaigns.md): caps over rolling 24 hours
  * and 7 days, a minimum gap between messages of different campaigns, quiet hours per channel in the
  * contact's zone, and the largest SMS in segments.
  */

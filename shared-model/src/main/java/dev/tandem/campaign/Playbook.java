@@ -2,7 +2,7 @@ package dev.tandem.campaign;
 
 import dev.tandem.validation.InvalidInputException;
 
-/** The coordination patterns of contract section 3. */
+/** The coordination patterns (docs/campaigns.md). */
 public enum Playbook {
     EMAIL_FIRST("email-first"),
     SMS_FIRST("sms-first"),

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One decision as users read it (contract section 4): when, whom, which campaign and step, what was done on
+ * One decision as users read it (docs/scenarios.md): when, whom, which campaign and step, what was done on
  * which channel, and why. {@code text} is present on SMS, {@code subject} on emails.
  */
 public record DecisionLine(Instant at, String contact, String campaign, String step, String action, String channel,

@@ -2,7 +2,7 @@ package dev.tandem.decide;
 
 import dev.tandem.timeline.EventType;
 
-/** Why a message waits or does not go: the reasons of contract section 3. */
+/** Why a message waits or does not go: the reasons docs/campaigns.md lists. */
 public enum Reason {
     QUIET_HOURS("quiet-hours"),
     CAP_24H("cap-24h"),

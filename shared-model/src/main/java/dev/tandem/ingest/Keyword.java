@@ -3,7 +3,7 @@ package dev.tandem.ingest;
 import java.util.Locale;
 import java.util.Set;
 
-/** What an inbound SMS asks for, matched on the whole trimmed message, whatever its case (contract section 2). */
+/** What an inbound SMS asks for, matched on the whole trimmed message, whatever its case (docs/events.md). */
 public enum Keyword {
     STOP, START, HELP, NONE;
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Mustache context of contract section 3: {@code contact} (its attributes, with id), {@code campaign}
+ * The Mustache context (docs/campaigns.md): {@code contact} (its attributes, with id), {@code campaign}
  * (id, topic), {@code lastEmail} (subject), {@code lastSms} (text), {@code link} and {@code reply} (text).
  */
 public final class MessageContext {

@@ -4,7 +4,7 @@ import dev.tandem.contact.Channel;
 
 import java.util.Optional;
 
-/** The event types of contract section 2. {@code custom.*} events keep their own full name. */
+/** The timeline event types (docs/events.md). {@code custom.*} events keep their own full name. */
 public enum EventType {
     EMAIL_SENT("email.sent", Channel.EMAIL),
     EMAIL_DELIVERED("email.delivered", Channel.EMAIL),

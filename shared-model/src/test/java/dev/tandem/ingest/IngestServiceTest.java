@@ -219,7 +219,9 @@ class IngestServiceTest {
     void anInboundFromAnUnknownNumberIsUnmatched() {
         SmsInbound in = new SmsInbound("in-x", "+14155559999", "+18005550199", null, "hi", T);
         assertEquals(Outcome.UNMATCHED, ingest.smsInbound(in));
-        assertTrue(store.unmatched.values().iterator().next().reason().contains("+14155559999"));
+        Unmatched u = store.unmatched.values().iterator().next();
+        assertEquals("+14155559999", u.phone(), "kept naming the number, for matching and for erasure");
+        assertTrue(!u.reason().contains("+14155559999"), u.reason());
     }
 
     @Test

@@ -40,7 +40,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * {@code ApiFunction}: the HTTP API of contract section 5, behind API Gateway (HTTP API, payload format 2.0).
+ * {@code ApiFunction}: the HTTP API (docs/api.md), behind API Gateway (HTTP API, payload format 2.0).
  * Parses the request, calls the domain, formats the answer; nothing else.
  */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -41,7 +41,7 @@ public final class DeciderHandler implements RequestStreamHandler {
      * time for its provider call (with the sweep's throttle retries) and for the record of what went out, whatever
      * the store's retries cost (see {@link #worstSend}).
      */
-    static final long MARGIN_MILLIS = 75_000;
+    public static final long MARGIN_MILLIS = 75_000;
     static final int THROTTLE_RETRIES = 2;
 
     private final Sweep sweep;

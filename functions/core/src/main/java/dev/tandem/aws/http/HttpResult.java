@@ -19,7 +19,7 @@ public final class HttpResult {
                 .build();
     }
 
-    /** The error body of contract section 5: {@code {"error": "...", "field": "..."}}. */
+    /** The error body every route answers bad input with (docs/api.md): {@code {"error": "...", "field": "..."}}. */
     public static APIGatewayV2HTTPResponse error(int status, String message, String field) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
