@@ -23,6 +23,10 @@ public final class Sdk {
 
     public static synchronized SdkHttpClient http() {
         if (http == null) {
+            // The JDK's HttpURLConnection sends a POST again, silently, when a kept-alive connection closes before the
+            // answer: for SES and SNS that is a second email or SMS. A request without an answer is the caller's to
+            // judge (a send's outcome is then unknown), never resent underneath it.
+            System.setProperty("sun.net.http.retryPost", "false");
             http = UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(2))
                     .socketTimeout(Duration.ofSeconds(10))
