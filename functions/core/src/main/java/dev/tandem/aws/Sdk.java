@@ -23,9 +23,10 @@ public final class Sdk {
 
     public static synchronized SdkHttpClient http() {
         if (http == null) {
-            // The JDK's HttpURLConnection sends a POST again, silently, when a kept-alive connection closes before the
-            // answer: for SES and SNS that is a second email or SMS. A request without an answer is the caller's to
-            // judge (a send's outcome is then unknown), never resent underneath it.
+            // The JDK's HttpURLConnection may send a POST again, silently, when a kept-alive connection closes before
+            // the answer: for SES and SNS that would be a second email or SMS. The SDK streams bodies of a known length,
+            // which the JDK does not resend; this makes sure of it. A request without an answer is the caller's to
+            // judge (a send's outcome is then unknown), never resent underneath it (SesEmailSenderTest).
             System.setProperty("sun.net.http.retryPost", "false");
             http = UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(2))

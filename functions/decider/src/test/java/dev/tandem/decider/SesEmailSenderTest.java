@@ -55,4 +55,66 @@ class SesEmailSenderTest {
         assertInstanceOf(ProviderOutcomeUnknownException.class, SesEmailSender.classify(AwsServiceException.builder()
                 .statusCode(500).awsErrorDetails(details("InternalFailure")).build()));
     }
+
+    /**
+     * A server that answers the first request on a connection, then reads the second (a SendEmail) and closes the
+     * connection without a word: the email may have gone. The sender must report an unknown outcome having sent the
+     * request once. With the SDK client's own retry conditions (useClientDefaults) it went three times.
+     */
+    @Test
+    void aSendWhoseConnectionClosesBeforeTheAnswerIsSentOnceAndItsOutcomeIsUnknown() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (!server.isClosed()) {
+                        java.net.Socket s = server.accept();
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                                java.nio.charset.StandardCharsets.UTF_8));
+                        java.io.OutputStream out = s.getOutputStream();
+                        for (int request = 0; ; request++) {
+                            String first = in.readLine();
+                            if (first == null) {
+                                break;
+                            }
+                            int length = 0;
+                            for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                                if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                                    length = Integer.parseInt(h.substring(15).trim());
+                                }
+                            }
+                            in.skip(length);
+                            if (first.contains("outbound-emails")) {
+                                sends.incrementAndGet();
+                                s.close();
+                                break;
+                            }
+                            byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                    + "\r\nConnection: keep-alive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            out.write(body);
+                            out.flush();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the server closed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            software.amazon.awssdk.services.sesv2.SesV2Client ses = software.amazon.awssdk.services.sesv2.SesV2Client.builder()
+                    .httpClient(dev.tandem.aws.Sdk.http())
+                    .overrideConfiguration(dev.tandem.aws.Sdk.providerOverrides())
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .endpointOverride(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort()))
+                    .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("a", "b"))
+                    .build();
+            ses.getAccount(r -> { }); // the connection is now kept alive
+            SesEmailSender sender = new SesEmailSender(ses, "from@example.com", null);
+
+            org.junit.jupiter.api.Assertions.assertThrows(ProviderOutcomeUnknownException.class, () -> sender.send(
+                    new dev.tandem.port.EmailSender.Email("to@example.com", "s", "<p>b</p>", "b", java.util.Map.of(), java.util.Map.of())));
+            org.junit.jupiter.api.Assertions.assertEquals(1, sends.get(), "sent once, never again underneath");
+        }
+    }
 }
