@@ -185,4 +185,28 @@ class ContactStoreIT {
     private static List<dev.tandem.timeline.EventDrafts.Posted> posted(TimelineEvent... events) {
         return java.util.Arrays.stream(events).map(e -> new dev.tandem.timeline.EventDrafts.Posted(e, e.eventId() + e.at())).toList();
     }
+
+    @Test
+    void theEmulatorRefusesWhatDynamoDbRefusesAnItemOver400KbAndKeysOverTheirLimits() {
+        String table = Emulator.table();
+        java.util.function.Function<Map<String, AttributeValue>, String> put = item -> {
+            try {
+                Emulator.dynamo().putItem(r -> r.tableName(table).item(item));
+                return "stored";
+            } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+                return e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+            } catch (dev.tandem.port.ItemTooLargeException e) {
+                return "ItemTooLarge: " + e.getMessage();
+            }
+        };
+        String pk = "LIMITS#" + run;
+        assertTrue(put.apply(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("x".repeat(1025)))).startsWith("ItemTooLarge"),
+                "a sort key over 1 KB");
+        assertTrue(put.apply(Map.of("PK", AttributeValue.fromS("y".repeat(2049)), "SK", AttributeValue.fromS("a"))).startsWith("ItemTooLarge"),
+                "a partition key over 2 KB");
+        assertTrue(put.apply(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("big"),
+                "v", AttributeValue.fromS("z".repeat(410 * 1024)))).startsWith("ItemTooLarge"), "an item over 400 KB");
+        assertEquals("stored", put.apply(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ok"),
+                "v", AttributeValue.fromS("z".repeat(390 * 1024)))));
+    }
 }

@@ -51,6 +51,10 @@ final class SesNotifications {
         }
         Map<String, Object> mail = object(m, "mail", "mail");
         String messageId = string(mail, "messageId", "mail.messageId", true);
+        if (messageId.length() > 256) {
+            // SES message ids are about 60 characters; a longer one is not SES's, and would not fit a key.
+            throw new InvalidInputException("mail.messageId", "mail.messageId is longer than 256 characters");
+        }
         Map<String, Object> detail = detailOf(m, kind);
         String detailName = detailName(kind);
         Instant at = detail.get("timestamp") != null

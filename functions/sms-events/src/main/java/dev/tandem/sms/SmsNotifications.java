@@ -65,10 +65,16 @@ final class SmsNotifications {
         return s;
     }
 
+    /** Provider ids and numbers are short; one longer than this is not AWS's, and would not fit a key. */
+    static final int MAX_FIELD = 256;
+
     private static String required(Map<String, Object> m, String key) {
         Object v = m.get(key);
         if (!(v instanceof String s) || s.isBlank()) {
             throw new InvalidInputException(key, key + " is required");
+        }
+        if (s.length() > MAX_FIELD) {
+            throw new InvalidInputException(key, key + " is longer than " + MAX_FIELD + " characters");
         }
         return s.trim();
     }

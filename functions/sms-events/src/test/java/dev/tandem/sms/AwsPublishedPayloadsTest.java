@@ -176,4 +176,13 @@ class AwsPublishedPayloadsTest {
         assertEquals(0, store.writes);
         assertTrue(store.unmatched.isEmpty());
     }
+
+    @Test
+    void anInboundIdLongerThanAnyAwsWritesFailsAloneNamingItsField() {
+        SQSBatchResponse r = handler.handleRequest(batch(inbound("hello", "x".repeat(2_000)), "2026-12-01T16:00:00.000Z",
+                inbound("hello again", "in-ok"), "2026-12-01T16:00:01.000Z"), null);
+
+        assertEquals(List.of("r0"), r.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals(List.of("sms.reply"), types(), "the rest of the batch goes on");
+    }
 }
