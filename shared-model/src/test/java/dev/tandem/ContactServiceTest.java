@@ -74,4 +74,17 @@ class ContactServiceTest {
         assertEquals("limit", assertThrows(InvalidInputException.class, () -> service.timeline("c1", 0, null)).field());
         assertEquals("limit", assertThrows(InvalidInputException.class, () -> service.timeline("c1", 101, null)).field());
     }
+
+    @Test
+    void oneEventIdNamingTwoDifferentEventsInABatchIsAConflict() {
+        service.put("c1", Map.of("email", "ana@example.com"), NOW);
+        ConflictException e = assertThrows(ConflictException.class, () -> service.post(java.util.List.of(
+                Map.of("eventId", "o1", "contactId", "c1", "type", "conversion", "value", 1),
+                Map.of("eventId", "o1", "contactId", "c1", "type", "conversion", "value", 2)), NOW));
+        assertEquals("[1].eventId", e.field());
+        assertTrue(store.events("c1").isEmpty(), "nothing written");
+        assertEquals(2, service.post(java.util.List.of(
+                Map.of("eventId", "o2", "contactId", "c1", "type", "conversion", "value", 1),
+                Map.of("eventId", "o2", "contactId", "c1", "type", "conversion", "value", 1)), NOW).size(), "the same event twice is fine");
+    }
 }

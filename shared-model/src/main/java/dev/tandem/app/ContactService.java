@@ -70,11 +70,27 @@ public final class ContactService {
     public List<ContactStore.Appended> post(Object body, Instant now) {
         List<EventDrafts.Posted> posted = EventDrafts.posted(body, now);
         List<TimelineEvent> events = posted.stream().map(EventDrafts.Posted::event).toList();
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (int i = 0; i < posted.size(); i++) {
+            String before = seen.putIfAbsent(events.get(i).eventId(), posted.get(i).fingerprint());
+            if (before != null && !before.equals(posted.get(i).fingerprint())) {
+                throw new dev.tandem.validation.ConflictException(fieldOf(body, i) + "eventId", "eventId " + events.get(i).eventId()
+                        + " names two different events in this batch");
+            }
+        }
         try {
             return store.appendAll(posted, now);
         } catch (ContactStore.UnknownContactException e) {
             throw new InvalidInputException(fieldOf(body, events, e.contactId()), "no contact " + e.contactId());
         }
+    }
+
+    /** The body path of the event at {@code index}: nothing for a single event, {@code [2].} or {@code events[2].} in a batch. */
+    private static String fieldOf(Object body, int index) {
+        if (body instanceof Map<?, ?> map && map.containsKey("eventId")) {
+            return "";
+        }
+        return (body instanceof Map<?, ?> ? "events" : "") + "[" + index + "].";
     }
 
     /** The body path of the first event naming a contact: {@code contactId}, {@code [2].contactId} or {@code events[2].contactId}. */

@@ -313,7 +313,14 @@ public final class IngestService {
             store.record(new Engagement(new TimelineEvent(eventId, contactId, EventType.SMS_SENT.wire(), in.at(),
                     null, step, messageId, data), null, List.of(),
                     new SentMessage(messageId, contactId, Channel.SMS, null, step), false, true));
-        } catch (ProviderThrottledException | ProviderRejectedException e) {
+        } catch (dev.tandem.port.ProviderOutcomeUnknownException e) {
+            // It may have gone: recorded as sent, outcome unknown, and not sent again when the notification comes back.
+            data.put("outcome", "unknown");
+            store.record(Engagement.of(new TimelineEvent(eventId, contactId, EventType.SMS_SENT.wire(), in.at(),
+                    null, step, null, data)));
+        } catch (ProviderThrottledException | ProviderRejectedException | dev.tandem.port.ProviderUnavailableException e) {
+            // The inbound message is already recorded, so a retry of the notification would be a duplicate that answers
+            // nothing: the reply that did not go is recorded as failed, with its reason, rather than lost in silence.
             data.put("reason", "not sent: " + e.getMessage());
             store.record(Engagement.of(new TimelineEvent(eventId, contactId, EventType.SMS_FAILED.wire(), in.at(),
                     null, step, null, data)));

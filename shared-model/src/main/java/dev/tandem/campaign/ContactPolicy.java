@@ -66,9 +66,9 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
         m.put("maxPer24h", maxPer24h);
         m.put("maxPer7d", maxPer7d);
         m.put("minGap", minGap.toString());
-        if (smsQuietHours != null) {
-            m.put("smsQuietHours", Map.of("from", smsQuietHours.from().toString(), "to", smsQuietHours.to().toString()));
-        }
+        // null is written as null: a policy without SMS quiet hours must read back without them, not with the default.
+        m.put("smsQuietHours", smsQuietHours == null ? null
+                : Map.of("from", smsQuietHours.from().toString(), "to", smsQuietHours.to().toString()));
         if (emailQuietHours != null) {
             m.put("emailQuietHours", Map.of("from", emailQuietHours.from().toString(), "to", emailQuietHours.to().toString()));
         }

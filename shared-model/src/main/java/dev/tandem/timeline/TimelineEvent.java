@@ -66,6 +66,6 @@ public record TimelineEvent(
     /** An action a person took: a human open or a click of an email, a reply or a link click of an SMS. */
     public boolean isHumanEngagement() {
         return (is(EventType.EMAIL_OPEN) && !machine()) || is(EventType.EMAIL_CLICK)
-                || is(EventType.SMS_REPLY) || (is(EventType.SMS_CLICK) && !machine());
+                || (is(EventType.SMS_REPLY) && data.get("keyword") == null) || (is(EventType.SMS_CLICK) && !machine());
     }
 }

@@ -80,4 +80,13 @@ class CampaignDefinitionTest {
         assertEquals("policy.maxPer7d", assertThrows(InvalidInputException.class,
                 () -> ContactPolicy.from(Map.of("maxPer24h", 4, "maxPer7d", 3))).field());
     }
+
+    @Test
+    void aPolicyWithoutSmsQuietHoursReadsBackWithoutThem() {
+        java.util.Map<String, Object> body = new java.util.HashMap<>();
+        body.put("smsQuietHours", null);
+        ContactPolicy p = ContactPolicy.from(body);
+        assertEquals(null, p.smsQuietHours());
+        assertEquals(null, ContactPolicy.from(p.toMap()).smsQuietHours(), "stored and read again, still none");
+    }
 }

@@ -236,4 +236,16 @@ class IngestServiceTest {
         assertEquals(List.of("sms.failed", "sms.delivered"),
                 store.events("c1").stream().map(TimelineEvent::type).sorted(java.util.Comparator.reverseOrder()).toList());
     }
+
+    @Test
+    void aStopWhoseConfirmationCannotGoIsRecordedAsAFailedReplyNotLost() {
+        IngestService refused = new IngestService(store, m -> {
+            throw new dev.tandem.port.ProviderUnavailableException(dev.tandem.contact.Channel.SMS, "SNS: AuthorizationError");
+        }, new IngestService.SmsTexts("You are unsubscribed.", "Reply STOP to stop.", "Welcome back."));
+
+        assertEquals(Outcome.ADDED, refused.smsInbound(inbound("in-1", "STOP")));
+
+        List<String> types = store.events("c1").stream().map(dev.tandem.timeline.TimelineEvent::type).sorted().toList();
+        assertEquals(List.of("sms.failed", "sms.opt_out"), types, "the confirmation that did not go is on the timeline");
+    }
 }

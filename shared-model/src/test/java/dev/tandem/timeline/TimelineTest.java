@@ -72,4 +72,11 @@ class TimelineTest {
         assertFalse(EventType.of("email.opened").isPresent());
         assertEquals(Channel.SMS, EventType.SMS_CLICK.channel().orElseThrow());
     }
+
+    @Test
+    void aKeywordIsNotAReplyAPersonWroteNorIsAPreviewsClick() {
+        assertTrue(event("r", "sms.reply", T, null, null, Map.of("text", "Where?")).isHumanEngagement());
+        assertFalse(event("h", "sms.reply", T, null, null, Map.of("text", "HELP", "keyword", "HELP")).isHumanEngagement());
+        assertFalse(event("p", "sms.click", T, "w", null, Map.of("machine", true)).isHumanEngagement());
+    }
 }

@@ -48,6 +48,9 @@ final class SmsNotifications {
             if (!(id instanceof String messageId) || messageId.isBlank()) {
                 throw new InvalidInputException("notification.messageId", "notification.messageId is required");
             }
+            if (messageId.length() > MAX_FIELD) {
+                throw new InvalidInputException("notification.messageId", "notification.messageId is longer than " + MAX_FIELD + " characters");
+            }
             Object delivery = m.get("delivery");
             String response = delivery instanceof Map<?, ?> d && d.get("providerResponse") instanceof String r ? r : null;
             Instant at = n.get("timestamp") == null ? snsTimestamp : Times.parse("notification.timestamp", n.get("timestamp"));
