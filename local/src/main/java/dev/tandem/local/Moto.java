@@ -37,11 +37,23 @@ public final class Moto {
         return e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> data() {
+        return call(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json")).build());
+    }
+
+    /**
+     * The emulator's fault mode (local/emulator/tandem_moto.py): sets it when {@code config} is given (rate, services,
+     * kinds, delay, seed), and answers the setting with what was injected so far.
+     */
+    public static Map<String, Object> faults(Map<String, Object> config) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + "/tandem/faults"));
+        return call(config == null ? b.GET().build() : b.POST(HttpRequest.BodyPublishers.ofString(Json.write(config))).build());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return (Map<String, Object>) Json.read(r.body(), "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,12 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FaultModeIT {
     private static final Instant T0 = Instant.parse("2026-12-01T17:00:00Z"); // 09:00 in Los Angeles
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static String table;
     private final SimClock clock = new SimClock(T0);
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -55,20 +48,8 @@ class FaultModeIT {
         faults(Map.of("rate", 0));
     }
 
-    /** Sets the emulator's fault mode; answers what it injected so far. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> faults(Map<String, Object> config) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Moto.endpoint() + "/tandem/faults"));
-            HttpResponse<String> r = HTTP.send(config == null ? b.GET().build() : b.POST(HttpRequest.BodyPublishers.ofString(Json.write(config))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return (Map<String, Object>) Json.read(r.body(), "");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Moto.faults(config);
     }
 
     private static long injected(Map<String, Object> state, String service) {
