@@ -133,4 +133,15 @@ class BadInputIT {
         assertEquals(400, r.status(), r.body());
         assertTrue(String.valueOf(r.json().get("error")).contains("footer"), r.body());
     }
+
+    @Test
+    void aDurationPastAYearIsRefusedBeforeItCanOverflowADecision() {
+        refused(400, "policy.minGap", api.call("PUT", "/policy", Map.of("minGap", "PT2562047788015215H")));
+        api.ok("PUT", "/templates/e-" + run, Map.of("channel", "email", "subject", "Hi", "body", "<p>Hi</p>"));
+        api.ok("PUT", "/templates/s-" + run, Map.of("channel", "sms", "body", "Hi {{link}}"));
+        refused(400, "detailAfter", api.call("PUT", "/campaigns/d-" + run, Map.of("playbook", "sms-first", "email", "e-" + run,
+                "sms", "s-" + run, "detailAfter", "PT2562047788015215H")));
+        refused(400, "triggers.clickNoConversion.after", api.call("PUT", "/campaigns/d-" + run, Map.of("playbook", "best-channel",
+                "email", "e-" + run, "triggers", Map.of("clickNoConversion", Map.of("sms", "s-" + run, "after", "P400D")))));
+    }
 }

@@ -43,21 +43,15 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
                 throw new InvalidInputException("policy." + k, "unknown policy field " + k);
             }
         }
-        int per24h = count(m, "maxPer24h", DEFAULT.maxPer24h);
-        int per7d = count(m, "maxPer7d", DEFAULT.maxPer7d);
-        if (per24h < 1) {
-            throw new InvalidInputException("policy.maxPer24h", "policy.maxPer24h must be at least 1");
-        }
+        int per24h = count(m, "maxPer24h", DEFAULT.maxPer24h, 1, MAX_COUNT);
+        int per7d = count(m, "maxPer7d", DEFAULT.maxPer7d, 1, MAX_COUNT);
         if (per7d < per24h) {
             throw new InvalidInputException("policy.maxPer7d", "policy.maxPer7d must be at least policy.maxPer24h");
         }
         Duration gap = m.get("minGap") == null ? DEFAULT.minGap : Checks.duration("policy.minGap", string(m, "minGap"));
         QuietHours sms = m.containsKey("smsQuietHours") ? quiet(m.get("smsQuietHours"), "policy.smsQuietHours") : DEFAULT.smsQuietHours;
         QuietHours email = m.containsKey("emailQuietHours") ? quiet(m.get("emailQuietHours"), "policy.emailQuietHours") : null;
-        int segments = count(m, "maxSmsSegments", DEFAULT.maxSmsSegments);
-        if (segments < 1 || segments > 10) {
-            throw new InvalidInputException("policy.maxSmsSegments", "policy.maxSmsSegments must be between 1 and 10");
-        }
+        int segments = count(m, "maxSmsSegments", DEFAULT.maxSmsSegments, 1, 10);
         return new ContactPolicy(per24h, per7d, gap, sms, email, segments);
     }
 
@@ -86,16 +80,14 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
         return new QuietHours(Checks.localTime(field + ".from", string(q, "from")), Checks.localTime(field + ".to", string(q, "to")));
     }
 
-    private static int count(Map<?, ?> m, String key, int fallback) {
+    /** A whole number in [min, max], the error naming the field and its range whatever is wrong with the value. */
+    private static int count(Map<?, ?> m, String key, int fallback, int min, int max) {
         Object v = m.get(key);
         if (v == null) {
             return fallback;
         }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.doubleValue() < 0) {
-            throw new InvalidInputException("policy." + key, "policy." + key + " must be a whole number, 0 or more");
-        }
-        if (n.doubleValue() > MAX_COUNT) {
-            throw new InvalidInputException("policy." + key, "policy." + key + " must be at most " + MAX_COUNT);
+        if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+            throw new InvalidInputException("policy." + key, "policy." + key + " must be a whole number from " + min + " to " + max);
         }
         return n.intValue();
     }

@@ -90,8 +90,8 @@ public record Launch(String campaign, String launchId, Instant at, LocalDateTime
         } else if (zone != null) {
             throw new InvalidInputException("at", "a timezone needs a local time in at");
         }
-        if (at.isAfter(now.plus(MAX_AHEAD))) {
-            throw new InvalidInputException("at", "at must be within " + MAX_AHEAD.toDays() + " days from now");
+        if (at.isAfter(now.plus(MAX_AHEAD)) || at.isBefore(java.time.Instant.EPOCH)) {
+            throw new InvalidInputException("at", "at must be after 1970 and within " + MAX_AHEAD.toDays() + " days from now");
         }
         List<String> audience = null;
         Object a = m.get("audience");

@@ -100,12 +100,18 @@ public final class Checks {
         }
     }
 
+    /** The longest duration any field takes: a year and a day. Longer ones overflow the time arithmetic they feed. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
     public static Duration duration(String field, String value) {
         String v = required(field, value).trim();
         try {
             Duration d = Duration.parse(v);
             if (d.isNegative()) {
                 throw new InvalidInputException(field, field + " must not be negative");
+            }
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new InvalidInputException(field, field + " must be at most P366D");
             }
             return d;
         } catch (DateTimeParseException e) {
