@@ -326,4 +326,30 @@ class ResilienceIT {
         assertEquals(2L, stat("hot-" + run, "email", "sent"), "the counters are still written, after");
         assertEquals(2L, stat("hot-" + run, "sms", "sent"));
     }
+
+    @Test
+    void runsThatFailForAReasonOfTheirOwnSettleOneByOneAndTheSweepFinishes() {
+        start();
+        emailFirst("odd-" + run);
+        List<String> people = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = contact("odd" + i, 40 + i);
+            // A profile the store can no longer read (a zone that is not one): an error of that run alone.
+            Emulator.dynamo().updateItem(r -> r.tableName(table)
+                    .key(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#" + id),
+                            "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
+                    .updateExpression("SET #z = :z").expressionAttributeNames(Map.of("#z", "timezone"))
+                    .expressionAttributeValues(Map.of(":z", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("Mars/Olympus_Mons"))));
+            people.add(id);
+        }
+        String fine = contact("fine", 50);
+        people.add(fine);
+        launch("odd-" + run, people.toArray(String[]::new));
+
+        Map<String, Object> sweep = decide();
+
+        assertEquals(true, sweep.get("finished"), "not ended as if the store were down: " + sweep);
+        assertEquals(6, counts(sweep).get("invalid-definition"), sweep.toString());
+        assertEquals(1, emailsTo(fine + "@example.com"));
+    }
 }

@@ -27,6 +27,7 @@ import dev.tandem.port.ProviderRejectedException;
 import dev.tandem.port.ProviderThrottledException;
 import dev.tandem.port.ProviderUnavailableException;
 import dev.tandem.port.SmsSender;
+import dev.tandem.port.StoreUnavailableException;
 import dev.tandem.render.Renderer;
 import dev.tandem.timeline.EventType;
 import dev.tandem.timeline.TimelineEvent;
@@ -253,23 +254,26 @@ public final class Sweep {
     }
 
     /**
-     * Carries out one run, so that whatever goes wrong with it stays with it. A campaign or template that cannot make
-     * the message, or a message too large to keep, settles the run {@code invalid-definition}; any other failure
-     * leaves the run as it is for the next sweep and is counted, until {@value #STORE_FAILURES_IN_A_ROW} in a row say
-     * the store itself is down and end the sweep.
+     * Carries out one run, so that whatever goes wrong with it stays with it. The store not answering leaves the run as
+     * it is for the next sweep and is counted, until {@value #STORE_FAILURES_IN_A_ROW} in a row say the store itself is
+     * down and end the sweep. Anything else that fails this run (a template that cannot render, a message too large to
+     * keep, a definition the engine cannot carry out) settles it {@code invalid-definition}, with the cause.
      */
     private void safely(Pass pass, Run run, Runnable work) {
         try {
             work.run();
             pass.storeFailuresInARow = 0;
-        } catch (InvalidInputException | ItemTooLargeException e) {
-            pass.storeFailuresInARow = 0;
-            settleFailed(pass, run, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (StoreUnavailableException e) {
             pass.count(ERRORS);
             if (++pass.storeFailuresInARow >= STORE_FAILURES_IN_A_ROW) {
                 throw e;
             }
+        } catch (InvalidInputException | ItemTooLargeException e) {
+            pass.storeFailuresInARow = 0;
+            settleFailed(pass, run, e.getMessage());
+        } catch (RuntimeException e) {
+            pass.storeFailuresInARow = 0;
+            settleFailed(pass, run, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
@@ -481,8 +485,9 @@ public final class Sweep {
             pass.emit(failed);
             pass.count(REJECTED);
             return;
-        } catch (ProviderOutcomeUnknownException e) {
-            // It may have gone: never resent. Recorded as sent, outcome unknown, so caps count it and the run moves on.
+        } catch (RuntimeException e) {
+            // No answer (ProviderOutcomeUnknownException), or a failure the sender did not classify: the message may have
+            // gone, so it is never resent. Recorded as sent, outcome unknown, so caps count it and the run moves on.
             messageId = null;
             unknown = true;
         }

@@ -2,6 +2,9 @@ package dev.tandem.aws.store;
 
 import dev.tandem.aws.Sdk;
 import dev.tandem.port.ItemTooLargeException;
+import dev.tandem.port.StoreUnavailableException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -43,9 +46,28 @@ public final class Clients {
                             throw new ItemTooLargeException("an item is over DynamoDB's size limit: "
                                     + (d.awsErrorDetails() == null ? d.getMessage() : d.awsErrorDetails().errorMessage()));
                         }
+                        if (unavailable(cause)) {
+                            throw new StoreUnavailableException("DynamoDB " + method.getName() + " did not answer: "
+                                    + cause.getClass().getSimpleName(), cause);
+                        }
                         throw cause;
                     }
                 });
+    }
+
+    /**
+     * A failure of the store rather than of the request: no answer (a client-side failure: a timeout, a connection that
+     * failed), a server error, or throttling the SDK's retries did not outlast. A condition that failed, a cancelled
+     * transaction and a malformed request are answers, and stay the SDK's own exceptions.
+     */
+    static boolean unavailable(Throwable t) {
+        if (t instanceof SdkClientException) {
+            return true;
+        }
+        if (t instanceof AwsServiceException e && !(t instanceof TransactionCanceledException)) {
+            return e.statusCode() >= 500 || e.isThrottlingException();
+        }
+        return false;
     }
 
     static boolean tooLarge(DynamoDbException e) {

@@ -458,7 +458,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             }
             keepAlone(writes.subList(0, runAt), e);
             return;
-        } catch (SdkException e) {
+        } catch (SdkException | dev.tandem.port.StoreUnavailableException e) {
             // Cancelled (the claim was taken from this send after a long stall, or conflicts outlasted the retries) or
             // failed: the message went all the same, so its record lands on its own.
             keepAlone(writes.subList(0, runAt), e);

@@ -85,7 +85,7 @@ final class Writes {
     static void count(DynamoDbClient db, Update counters) {
         try {
             db.updateItem(RunItems.request(counters));
-        } catch (SdkException e) {
+        } catch (SdkException | dev.tandem.port.StoreUnavailableException e) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("key", String.valueOf(counters.key().get(Keys.PK).s()));
             f.put("counters", counters.expressionAttributeNames().size() - 1);
