@@ -51,6 +51,9 @@ public final class Log {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", level);
         line.put("message", message);
+        if (ctx != null && ctx.getAwsRequestId() != null) {
+            line.put("requestId", ctx.getAwsRequestId());
+        }
         if (fields != null) {
             line.putAll(fields);
         }
@@ -65,7 +68,8 @@ public final class Log {
         }
         LambdaLogger logger = ctx == null ? null : ctx.getLogger();
         if (logger != null) {
-            logger.log(text + "\n");
+            // Bytes: the runtime's JSON log format would wrap a String into its own "message"; the line is JSON already.
+            logger.log((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (!Boolean.getBoolean("tandem.quiet")) {
             System.err.println(text);
         }

@@ -39,7 +39,9 @@ public final class Metrics {
         String text = Json.write(line);
         LambdaLogger logger = ctx == null ? null : ctx.getLogger();
         if (logger != null) {
-            logger.log(text + "\n");
+            // Bytes, not a String: with the JSON log format the runtime wraps a String in its own object ("message"),
+            // which hides "_aws" from CloudWatch; it writes bytes as they are.
+            logger.log((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (!Boolean.getBoolean("tandem.quiet")) {
             System.err.println(text);
         }
