@@ -71,7 +71,7 @@ public final class SesEmailSender implements EmailSender {
                 }
             }).messageId();
         } catch (AwsServiceException e) {
-            throw classify(e);
+            throw classify(e, from);
         } catch (SdkClientException e) {
             throw Providers.clientFailure(Channel.EMAIL, "SES", e);
         }
@@ -83,7 +83,7 @@ public final class SesEmailSender implements EmailSender {
      * denied): no email can go, the channel pauses. A server error: the outcome is unknown. Anything else refuses
      * this one message (a rejected or malformed address, content SES will not send).
      */
-    static RuntimeException classify(AwsServiceException e) {
+    static RuntimeException classify(AwsServiceException e, String from) {
         String code = code(e);
         String detail = "SES: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage());
         if (e.isThrottlingException() || e instanceof TooManyRequestsException || e.statusCode() == 429) {
@@ -96,6 +96,12 @@ public final class SesEmailSender implements EmailSender {
         }
         if (e.statusCode() >= 500) {
             return new ProviderOutcomeUnknownException(detail);
+        }
+        // SES answers an unverified sender (a first deploy before SenderEmail is verified) with MessageRejected, as it
+        // answers a sandboxed account's unverified recipient: the sender named in it refuses every email, not this one.
+        String message = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("not verified") && from != null && message.contains(from.toLowerCase(java.util.Locale.ROOT))) {
+            return new ProviderUnavailableException(Channel.EMAIL, "SES: the sender " + from + " is not verified");
         }
         return new ProviderRejectedException("SES refused: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
     }

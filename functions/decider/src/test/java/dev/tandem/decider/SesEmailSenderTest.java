@@ -19,6 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SesEmailSenderTest {
+    private static final String FROM = "noreply@tandem.example.com";
+
+    /** Classified as the sender from FROM would. */
+    private static RuntimeException classify(String from, AwsServiceException e) {
+        return SesEmailSender.classify(e, from);
+    }
 
     private static AwsErrorDetails details(String code) {
         return AwsErrorDetails.builder().errorCode(code).errorMessage(code).build();
@@ -26,33 +32,33 @@ class SesEmailSenderTest {
 
     @Test
     void whatRefusesTheWholeAccountPausesTheChannel() {
-        assertInstanceOf(ProviderUnavailableException.class, SesEmailSender.classify(SendingPausedException.builder()
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, SendingPausedException.builder()
                 .statusCode(400).awsErrorDetails(details("SendingPausedException")).build()));
-        assertInstanceOf(ProviderUnavailableException.class, SesEmailSender.classify(AccountSuspendedException.builder()
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, AccountSuspendedException.builder()
                 .statusCode(400).awsErrorDetails(details("AccountSuspendedException")).build()));
-        assertInstanceOf(ProviderUnavailableException.class, SesEmailSender.classify(LimitExceededException.builder()
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, LimitExceededException.builder()
                 .statusCode(400).awsErrorDetails(details("LimitExceededException")).build()));
-        assertInstanceOf(ProviderUnavailableException.class, SesEmailSender.classify(NotFoundException.builder()
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, NotFoundException.builder()
                 .statusCode(404).awsErrorDetails(details("NotFoundException")).build()), "an unknown configuration set");
-        assertInstanceOf(ProviderUnavailableException.class, SesEmailSender.classify(AwsServiceException.builder()
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, AwsServiceException.builder()
                 .statusCode(403).awsErrorDetails(details("AccessDeniedException")).build()));
     }
 
     @Test
     void aRejectedOrMalformedAddressFailsThatRecipientAlone() {
-        RuntimeException r = SesEmailSender.classify(MessageRejectedException.builder()
+        RuntimeException r = classify(FROM, MessageRejectedException.builder()
                 .statusCode(400).awsErrorDetails(details("MessageRejected")).build());
         assertInstanceOf(ProviderRejectedException.class, r);
         assertTrue(r.getMessage().contains("MessageRejected"));
-        assertInstanceOf(ProviderRejectedException.class, SesEmailSender.classify(BadRequestException.builder()
+        assertInstanceOf(ProviderRejectedException.class, classify(FROM, BadRequestException.builder()
                 .statusCode(400).awsErrorDetails(details("BadRequestException")).build()));
     }
 
     @Test
     void throttlingWaitsAndAServerErrorLeavesTheOutcomeUnknown() {
-        assertInstanceOf(ProviderThrottledException.class, SesEmailSender.classify(TooManyRequestsException.builder()
+        assertInstanceOf(ProviderThrottledException.class, classify(FROM, TooManyRequestsException.builder()
                 .statusCode(429).awsErrorDetails(details("TooManyRequestsException")).build()));
-        assertInstanceOf(ProviderOutcomeUnknownException.class, SesEmailSender.classify(AwsServiceException.builder()
+        assertInstanceOf(ProviderOutcomeUnknownException.class, classify(FROM, AwsServiceException.builder()
                 .statusCode(500).awsErrorDetails(details("InternalFailure")).build()));
     }
 
@@ -116,5 +122,15 @@ class SesEmailSenderTest {
                     new dev.tandem.port.EmailSender.Email("to@example.com", "s", "<p>b</p>", "b", java.util.Map.of(), java.util.Map.of())));
             org.junit.jupiter.api.Assertions.assertEquals(1, sends.get(), "sent once, never again underneath");
         }
+    }
+
+    @Test
+    void anUnverifiedSenderPausesEmailWhileAnUnverifiedSandboxRecipientFailsAlone() {
+        String sender = "Email address is not verified. The following identities failed the check in region US-EAST-1: " + FROM;
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, MessageRejectedException.builder()
+                .statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode("MessageRejected").errorMessage(sender).build()).build()));
+        String recipient = "Email address is not verified. The following identities failed the check in region US-EAST-1: ana@example.com";
+        assertInstanceOf(ProviderRejectedException.class, classify(FROM, MessageRejectedException.builder()
+                .statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode("MessageRejected").errorMessage(recipient).build()).build()));
     }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class SnsSmsSender implements SmsSender {
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
-            "TooManyRequestsException", "RequestLimitExceeded", "KMSThrottlingException");
+            "TooManyRequestsException", "RequestLimitExceeded", "KMSThrottling", "KMSThrottlingException");
     private static final Set<String> ACCOUNT = Set.of("AuthorizationError", "KMSAccessDenied", "KMSDisabled", "KMSInvalidState",
             "KMSNotFound", "KMSOptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
             "AccessDenied", "AccessDeniedException");
