@@ -83,6 +83,15 @@ public final class IngestService {
                 SentMessage m = sent.get();
                 targets.add(new Target(m.contactId(), m.campaign(), m.step(),
                         n.recipients().isEmpty() ? null : n.recipients().get(0), "message id"));
+            } else if ((n.kind() == EmailNotification.Kind.OPEN || n.kind() == EmailNotification.Kind.CLICK) && n.recipients().size() > 1) {
+                // An open or a click says the email was opened, not by whom: with several recipients it is nobody's
+                // engagement in particular. Kept, naming each address, rather than counted for all of them.
+                for (String address : n.recipients()) {
+                    keep(new Unmatched(EventIds.of("unmatched", "ses", n.messageId(), n.kind().wire(), n.at().toString(), address),
+                            "ses", n.at(), "an " + n.kind().wire().toLowerCase(java.util.Locale.ROOT) + " of an email to "
+                            + n.recipients().size() + " recipients cannot be told apart", n.kind().wire(), n.messageId(), address, null, null));
+                }
+                return List.of(Outcome.UNMATCHED);
             } else {
                 for (String address : n.recipients()) {
                     Optional<String> id = store.contactByEmail(address);

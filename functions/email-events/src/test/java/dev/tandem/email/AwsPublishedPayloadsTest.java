@@ -123,7 +123,7 @@ class AwsPublishedPayloadsTest {
     }
 
     @Test
-    void anOpenOfAnEmailToTwoRecipientsCountsForBoth() {
+    void anOpenOfAnEmailToTwoRecipientsCountsForNeither() {
         Map<String, Object> open = payload("event-open.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> mail = (Map<String, Object>) open.get("mail");
@@ -132,8 +132,11 @@ class AwsPublishedPayloadsTest {
         SQSBatchResponse r = handler.handleRequest(batch(Json.write(open)), null);
 
         assertEquals(List.of(), r.getBatchItemFailures());
-        assertEquals(List.of("email.open"), types("jane"));
-        assertEquals(List.of("email.open"), types("mary"));
+        assertEquals(List.of(), types("jane"), "an open does not say which recipient opened");
+        assertEquals(List.of(), types("mary"));
+        assertEquals(java.util.Set.of("jane@example.com", "mary@example.com"),
+                store.unmatched.values().stream().map(dev.tandem.ingest.Unmatched::email).collect(java.util.stream.Collectors.toSet()),
+                "kept, naming each address");
     }
 
     @Test
