@@ -431,6 +431,15 @@ class AwsLike:
                                      "Transaction cancelled, please refer cancellation reasons for specific reasons",
                                      {"CancellationReasons": reasons})
         if fault == "throttle":
+            if operation == "TransactWriteItems":
+                # DynamoDB throttles a transaction by cancelling it, naming the throttled item.
+                n = len(request.get("TransactItems", []))
+                reasons = [{"Code": "None"}] * n
+                reasons[self.faults.random.randrange(n)] = {"Code": "ThrottlingError",
+                                                             "Message": "Throughput exceeds the current capacity of your table or index."}
+                return self.dynamo_error(start_response, 400, "TransactionCanceledException",
+                                         "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                                         {"CancellationReasons": reasons})
             return self.dynamo_error(start_response, 400, "ProvisionedThroughputExceededException",
                                      "The level of configured provisioned throughput for the table was exceeded.")
         if fault == "5xx":
