@@ -170,7 +170,8 @@ class TemplateTest {
                         && s.get("Principal") instanceof Map<?, ?> pr && strings(pr.get("Service")).contains(service)
                         && grantsPublishing(actions(s))
                         && Template.path(s, "Condition", "StringEquals", "aws:SourceAccount") != null
-                        && Template.path(s, "Condition", "ArnLike", "aws:SourceArn") != null);
+                        && String.valueOf(Template.path(s, "Condition", "ArnLike", "aws:SourceArn"))
+                                .contains(":" + service.substring(0, service.indexOf('.')) + ":"));
                 assertTrue(granted, service + " publishes to " + topic + " but " + key + "'s policy does not let it use the key, scoped by aws:SourceAccount and aws:SourceArn");
             }
             for (String fn : functionsPublishingTo(topic)) {
