@@ -22,7 +22,6 @@ import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EmailSender;
 import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.port.Pacer;
-import dev.tandem.port.ProviderOutcomeUnknownException;
 import dev.tandem.port.ProviderRejectedException;
 import dev.tandem.port.ProviderThrottledException;
 import dev.tandem.port.ProviderUnavailableException;
@@ -53,12 +52,12 @@ import java.util.function.Supplier;
  * shard, with bounded memory; decides each run with the {@link Decider}; claims a send before calling the
  * provider; records the result. It stops cleanly when time runs short and leaves the rest for the next run.
  *
- * <p>One bad run never stops the sweep. A run whose campaign or template cannot make its message (a template
- * that throws, a message too large to keep) is settled {@code skipped} with reason {@code invalid-definition}
- * and counted; a provider's refusal of one recipient finishes that run with {@code provider-rejected}; a
- * provider's refusal of a whole channel pauses the channel for the rest of the sweep and leaves its runs due; a
- * passing store error leaves that run for the next sweep. Only a failure of the whole (several runs in a row
- * failing on the store, a record that cannot be written) ends the sweep.
+ * <p>One bad run never stops the sweep. A run that fails for a reason of its own (a template that throws, a message
+ * too large to keep, a definition or profile the engine cannot read) is settled {@code skipped} with reason
+ * {@code invalid-definition} and counted; a provider's refusal of one recipient finishes that run with
+ * {@code provider-rejected}; a provider's refusal of a whole channel pauses the channel for the rest of the sweep
+ * and leaves its runs due; the store not answering leaves that run for the next sweep. Only a failure of the whole
+ * (the store not answering for several runs in a row) ends the sweep.
  */
 public final class Sweep {
     /** Runs in a row that fail on the store before the sweep takes the store for down and stops. */
@@ -84,12 +83,13 @@ public final class Sweep {
 
     /**
      * What a sweep did: decision lines (up to the echo limit), counts by outcome, and whether it finished.
-     * {@code failed} counts runs settled because they could not be carried out; {@code paused} names the channels a
-     * provider refused as a whole. Both are what an operator is alarmed on.
+     * {@code failed} counts runs settled because they could not be carried out (runs left for later because the
+     * store did not answer are counted in {@code errors}, not here); {@code paused} names the channels a provider
+     * refused as a whole. Both are what an operator is alarmed on.
      */
     public record Result(List<DecisionLine> lines, Map<String, Integer> counts, boolean finished, Set<Channel> paused) {
         public int failed() {
-            return counts.getOrDefault(INVALID, 0) + counts.getOrDefault(REJECTED, 0) + counts.getOrDefault(ERRORS, 0);
+            return counts.getOrDefault(INVALID, 0) + counts.getOrDefault(REJECTED, 0);
         }
     }
 
@@ -486,7 +486,7 @@ public final class Sweep {
             pass.count(REJECTED);
             return;
         } catch (RuntimeException e) {
-            // No answer (ProviderOutcomeUnknownException), or a failure the sender did not classify: the message may have
+            // No answer (the port's ProviderOutcomeUnknownException), or a failure the sender did not classify: the message may have
             // gone, so it is never resent. Recorded as sent, outcome unknown, so caps count it and the run moves on.
             messageId = null;
             unknown = true;

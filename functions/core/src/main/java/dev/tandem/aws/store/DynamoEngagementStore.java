@@ -140,11 +140,11 @@ public final class DynamoEngagementStore implements EngagementStore {
                 }
             }
             if (contactAt >= 0 && Transactions.conditionFailed(ex, contactAt)) {
-                if (e.change() != null && e.change().seen() && contacts.find(event.contactId()).isPresent()) {
+                Optional<dev.tandem.contact.Contact> now = e.change() != null && e.change().seen()
+                        ? contacts.find(event.contactId()) : Optional.empty();
+                if (now.isPresent()) {
                     // The channel moved since it was read: the event lands, the profile follows whichever act is newer.
-                    Engagement fresh = new Engagement(event, e.change().newerThan(contacts.find(event.contactId()).orElseThrow()),
-                            e.work(), e.lookup(), e.guarded(), true);
-                    return record(fresh);
+                    return record(new Engagement(event, e.change().newerThan(now.get()), e.work(), e.lookup(), e.guarded(), true));
                 }
                 return Recorded.NO_CONTACT;
             }
