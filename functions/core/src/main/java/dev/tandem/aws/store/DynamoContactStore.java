@@ -444,17 +444,26 @@ public final class DynamoContactStore implements ContactStore {
     /** The keys of the unmatched notifications that name a key (an address's, a number's or a contact's), on GSI1. */
     private List<Map<String, AttributeValue>> unmatchedNaming(String namedKey) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (Map<String, AttributeValue> i : indexPartition(db, config, Keys.unmatchedNaming(namedKey))) {
+            keys.add(key(string(i, Keys.PK), string(i, Keys.SK)));
+        }
+        return keys;
+    }
+
+    /** Every item listed under one GSI1 partition, page after page (the partitions read whole are small). */
+    static List<Map<String, AttributeValue>> indexPartition(DynamoDbClient db, StoreConfig config, String gsi1pk) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
             QueryResponse r = db.query(q -> q.tableName(config.table()).indexName(Keys.GSI1)
                     .keyConditionExpression("GSI1PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(Keys.unmatchedNaming(namedKey))))
+                    .expressionAttributeValues(Map.of(":pk", s(gsi1pk)))
                     .exclusiveStartKey(from));
-            r.items().forEach(i -> keys.add(key(string(i, Keys.PK), string(i, Keys.SK))));
+            items.addAll(r.items());
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
-        return keys;
+        return items;
     }
 
     private static WriteRequest delete(Map<String, AttributeValue> key) {

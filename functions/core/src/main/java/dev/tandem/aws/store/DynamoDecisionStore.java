@@ -490,45 +490,36 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     @Override
     public boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters) {
+        boolean moved;
         if (next instanceof Plan.Drop) {
             if (run.isNew()) {
                 return true;
             }
-            try {
-                db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
-                        .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
-                        .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
-                        .expressionAttributeValues(Map.of(":version", n(run.version()))));
-            } catch (ConditionalCheckFailedException e) {
-                return false;
-            }
+            moved = Writes.conditional(() -> db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
+                    .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
+                    .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
+                    .expressionAttributeValues(Map.of(":version", n(run.version())))));
         } else if (run.isNew()) {
-            try {
-                db.putItem(r -> r.tableName(config.table()).item(newRun(run, next, null, List.of(), lines))
-                        .conditionExpression("attribute_not_exists(PK)"));
-            } catch (ConditionalCheckFailedException e) {
-                return false;
-            }
+            moved = Writes.conditional(() -> db.putItem(r -> r.tableName(config.table()).item(newRun(run, next, null, List.of(), lines))
+                    .conditionExpression("attribute_not_exists(PK)")));
         } else {
-            try {
-                db.updateItem(RunItems.request(new RunUpdate(run).atVersion().unclaimed().next(next, run.dueAt()).history(lines).build()));
-            } catch (ConditionalCheckFailedException e) {
-                return false;
-            }
+            moved = Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).atVersion().unclaimed()
+                    .next(next, run.dueAt()).history(lines).build())));
         }
-        count(run.campaign(), run.contactId(), counters);
-        return true;
+        if (moved) {
+            count(run.campaign(), run.contactId(), counters);
+        }
+        return moved;
     }
 
     @Override
     public boolean markUnknown(Run run, List<String> counters) {
-        try {
-            db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(run.claim()).finish("unknown", run.claim().at()).build()));
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+        boolean moved = Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(run.claim())
+                .finish("unknown", run.claim().at()).build())));
+        if (moved) {
+            count(run.campaign(), run.contactId(), counters);
         }
-        count(run.campaign(), run.contactId(), counters);
-        return true;
+        return moved;
     }
 
     @Override
@@ -695,18 +686,9 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
     @Override
     public List<Campaign> campaigns() {
         List<Campaign> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = db.query(q -> q.tableName(config.table()).indexName(Keys.GSI1)
-                    .keyConditionExpression("GSI1PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(Keys.CAMPAIGNS)))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> item : r.items()) {
-                out.add(Campaign.restore(string(item, Keys.GSI1SK), AttributeValues.toJava(item.get("definition").m())));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        for (Map<String, AttributeValue> item : DynamoContactStore.indexPartition(db, config, Keys.CAMPAIGNS)) {
+            out.add(Campaign.restore(string(item, Keys.GSI1SK), AttributeValues.toJava(item.get("definition").m())));
+        }
         return out;
     }
 

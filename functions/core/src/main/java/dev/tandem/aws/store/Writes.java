@@ -48,6 +48,16 @@ final class Writes {
         }
     }
 
+    /** A single conditional write: true when it was applied, false when its condition failed (another writer was first). */
+    static boolean conditional(Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     /** Cancelled for conflicts or throttling alone: no condition failed, so another try can succeed. */
     static boolean passing(TransactionCanceledException e) {
         List<CancellationReason> reasons = e.cancellationReasons();
