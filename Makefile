@@ -22,3 +22,7 @@ build-DeciderFunction:
 build-SmsDeliveryLogForwarderFunction:
 	$(MVN) -pl functions/sms-events -am -DskipTests package
 	unzip -q -o functions/sms-events/target/sms-events-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-SenderFunction:
+	$(MVN) -pl functions/sender -am -DskipTests package
+	unzip -q -o functions/sender/target/sender-function.jar -d "$(ARTIFACTS_DIR)"

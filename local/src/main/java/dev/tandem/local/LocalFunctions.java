@@ -96,6 +96,44 @@ public final class LocalFunctions {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A decider tick as a deployment carries it out: the decider's invocation, then SendQueue's event source run until
+     * the queue is empty, the senders at this process's clock. The answer is the decider's, with the senders' counts
+     * added to its own and their decision lines after its lines.
+     */
+    @SuppressWarnings("unchecked")
+    public String decideAndSend(String eventJson, Context context) {
+        Map<String, Object> decided = (Map<String, Object>) dev.tandem.aws.Json.read(invoke("DeciderFunction", eventJson, context), "decider");
+        if (decided.containsKey("error")) {
+            return dev.tandem.aws.Json.write(decided);
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(decided);
+        Map<String, Object> counts = new java.util.TreeMap<>((Map<String, Object>) decided.getOrDefault("counts", Map.of()));
+        java.util.List<Object> lines = new java.util.ArrayList<>((java.util.List<Object>) decided.getOrDefault("decisions", java.util.List.of()));
+        for (dev.tandem.app.Dispatch.Result r : sendQueue().drain(1)) {
+            r.counts().forEach((k, v) -> counts.merge(k, v, (a, b) -> ((Number) a).intValue() + ((Number) b).intValue()));
+            r.lines().forEach(l -> lines.add(l.toMap()));
+            if (!r.paused().isEmpty()) {
+                java.util.Set<String> paused = new java.util.TreeSet<>((java.util.Collection<String>) out.getOrDefault("paused", java.util.List.of()));
+                r.paused().forEach(c -> paused.add(c.wire()));
+                out.put("paused", java.util.List.copyOf(paused));
+            }
+        }
+        out.put("counts", counts);
+        out.put("decisions", lines);
+        return dev.tandem.aws.Json.write(out);
+    }
+
+    private SendQueueSource sendQueue;
+
+    /** SendQueue's event source on the emulator, running this process's SenderFunction. */
+    public synchronized SendQueueSource sendQueue() {
+        if (sendQueue == null) {
+            sendQueue = new SendQueueSource(this);
+        }
+        return sendQueue;
+    }
+
     /** Invokes a function on a typed event, skipping JSON: what the simulator uses between real handlers. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <O> O call(String logicalId, Object event, Context context) {

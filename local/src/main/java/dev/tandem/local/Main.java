@@ -59,8 +59,10 @@ public final class Main {
             return 2;
         }
         LocalFunctions functions = new LocalFunctions(template, Clock.systemUTC());
-        String response = functions.invoke(function, Files.readString(file, StandardCharsets.UTF_8),
-                functions.context(function, false));
+        String event = Files.readString(file, StandardCharsets.UTF_8);
+        // The emulator runs no event sources: a decider tick is followed here by SendQueue's, as in a deployment.
+        String response = function.equals("DeciderFunction") ? functions.decideAndSend(event, functions.context(function, false))
+                : functions.invoke(function, event, functions.context(function, false));
         System.out.println(response);
         return 0;
     }

@@ -29,8 +29,8 @@ public final class RequestCounter implements ExecutionInterceptor {
     private final Map<String, AtomicLong> attempts = new ConcurrentHashMap<>();
     private final Set<String> throttled = ConcurrentHashMap.newKeySet();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
-    private final List<SdkRequest> transactions = new CopyOnWriteArrayList<>();
-    private volatile boolean keepTransactions;
+    private final List<SdkRequest> kept = new CopyOnWriteArrayList<>();
+    private final Set<String> keeping = ConcurrentHashMap.newKeySet();
 
     /** An operation made to fail with a service error before it leaves the process, when {@code when} says so. */
     private record Failure(String operation, Predicate<SdkRequest> when, int status, String code) {
@@ -71,8 +71,8 @@ public final class RequestCounter implements ExecutionInterceptor {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attrs) {
-        if (keepTransactions && "DynamoDb.TransactWriteItems".equals(key(attrs))) {
-            transactions.add(context.request());
+        if (keeping.contains(key(attrs))) {
+            kept.add(context.request());
         }
         return context.request();
     }
@@ -89,15 +89,17 @@ public final class RequestCounter implements ExecutionInterceptor {
         failures.clear();
     }
 
-    /** From now on, keeps every TransactWriteItems request sent, for a test to read. */
-    public void keepTransactions() {
-        transactions.clear();
-        keepTransactions = true;
+    /** From now on, keeps every request of these operations ({@code DynamoDb.UpdateItem}...), for a test to read. */
+    public void keep(String... operations) {
+        kept.clear();
+        keeping.clear();
+        keeping.addAll(List.of(operations));
     }
 
-    public List<SdkRequest> transactions() {
-        keepTransactions = false;
-        return List.copyOf(transactions);
+    /** What was kept since {@link #keep}, which stops keeping. */
+    public List<SdkRequest> kept() {
+        keeping.clear();
+        return List.copyOf(kept);
     }
 
     /** Makes an operation ({@code SesV2.SendEmail}, {@code Sns.Publish}) throttle until {@link #stopThrottling}. */

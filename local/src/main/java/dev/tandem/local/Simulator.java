@@ -139,7 +139,7 @@ public final class Simulator {
 
     @SuppressWarnings("unchecked")
     private void decide(Instant t) {
-        String out = functions.invoke("DeciderFunction",
+        String out = functions.decideAndSend(
                 Json.write(Map.of("source", "schedule", "scheduledTime", t.toString())), functions.context("DeciderFunction", true));
         Map<String, Object> r = (Map<String, Object>) Json.read(out, "");
         if (r.containsKey("error")) {

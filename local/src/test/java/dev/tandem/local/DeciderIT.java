@@ -75,7 +75,7 @@ class DeciderIT {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> decide() {
-        String out = functions.invoke("DeciderFunction", "{\"source\":\"schedule\"}", functions.context("DeciderFunction", true));
+        String out = functions.decideAndSend("{\"source\":\"schedule\"}", functions.context("DeciderFunction", true));
         return (Map<String, Object>) Json.read(out, "");
     }
 
@@ -178,9 +178,9 @@ class DeciderIT {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CompletableFuture<String> a = CompletableFuture.supplyAsync(() ->
-                    functions.invoke("DeciderFunction", "{}", functions.context("DeciderFunction", true)), pool);
+                    functions.decideAndSend("{}", functions.context("DeciderFunction", true)), pool);
             CompletableFuture<String> b = CompletableFuture.supplyAsync(() ->
-                    other.invoke("DeciderFunction", "{}", other.context("DeciderFunction", true)), pool);
+                    other.decideAndSend("{}", other.context("DeciderFunction", true)), pool);
             a.get();
             b.get();
         } finally {
@@ -221,37 +221,43 @@ class DeciderIT {
     }
 
     @Test
-    void aClaimLeftByACrashedRunIsMarkedUnknownAndNeverResent() {
+    void aSendLeftByACrashedSenderIsMarkedUnknownAndNeverResent() {
         start();
         define();
         String di = contact("di", 4);
         api.ok("POST", "/campaigns/winter-" + run + "/launch", Map.of("audience", List.of(di)));
-        // The process dies between the claim and the provider call.
-        RequestCounter.INSTANCE.throttle("SesV2.SendEmail");
-        LocalFunctions crashing = new LocalFunctions(Emulator.template(), clock, env());
-        dev.tandem.app.Sweep crashed = new dev.tandem.app.Sweep(
+        // The decider claims and queues; no sender has run yet.
+        functions.invoke("DeciderFunction", "{\"source\":\"schedule\"}", functions.context("DeciderFunction", true));
+        dev.tandem.app.Dispatch crashing = new dev.tandem.app.Dispatch(
                 new dev.tandem.aws.store.DynamoDecisionStore(Emulator.dynamo(),
-                        dev.tandem.aws.store.StoreConfig.from(new dev.tandem.aws.Env(crashing.environment("DeciderFunction")))),
-                // An Error, as a runtime freezing or a process dying, is nothing a sweep catches: it stops right there.
+                        dev.tandem.aws.store.StoreConfig.from(new dev.tandem.aws.Env(functions.environment("SenderFunction")))),
+                // An Error, as a runtime freezing or a process dying, is nothing a sender catches: it stops right there,
+                // after it began the send and before it recorded anything.
                 email -> {
                     throw new Freeze();
                 },
                 sms -> {
                     throw new Freeze();
                 },
-                new dev.tandem.decider.RatePacer(100, 100, 1),
-                dev.tandem.decide.LinkMaker::randomCode, () -> UUID.randomUUID().toString(),
-                new dev.tandem.app.Sweep.Settings("https://t.example.com", Duration.ofMinutes(10), 200, 50, 0, 100));
-        RequestCounter.INSTANCE.stopThrottling();
-        org.junit.jupiter.api.Assertions.assertThrows(Freeze.class, () -> crashed.run(clock.instant(), () -> true));
+                new dev.tandem.sender.RatePacer(100, 100, 1),
+                new dev.tandem.app.Dispatch.Settings("https://t.example.com", Duration.ofHours(2), Duration.ofMinutes(2), 200,
+                        Duration.ofMinutes(1), 1, 100));
+        try (SnsSqsPath queue = new SnsSqsPath(Emulator.template())) {
+            com.amazonaws.services.lambda.runtime.events.SQSEvent batch = queue.poll("SendQueue");
+            assertEquals(1, batch.getRecords().size());
+            dev.tandem.port.SendQueue.Job job = dev.tandem.aws.sqs.SqsSendQueue.job(batch.getRecords().get(0).getBody());
+            org.junit.jupiter.api.Assertions.assertThrows(Freeze.class, () -> crashing.send(List.of(job), clock.instant()));
+            // The job was never deleted: SQS delivers it again once its visibility timeout ends.
+            queue.makeVisible("SendQueue", batch);
 
-        clock.advance(Duration.ofMinutes(2));
-        Map<String, Object> d1 = decide();
-        assertEquals(1, ((Map<?, ?>) d1.get("counts")).get("in-flight"), "a recent claim may still be sending " + d1);
+            clock.advance(Duration.ofMinutes(1));
+            Map<String, Object> d1 = decide();
+            assertEquals(1, ((Map<?, ?>) d1.get("counts")).get("in-flight"), "a send within its lease may still be under way " + d1);
 
-        clock.advance(Duration.ofMinutes(10));
-        Map<String, Object> d2 = decide();
-        assertEquals(1, ((Map<?, ?>) d2.get("counts")).get("unknown"), d2.toString());
+            clock.advance(Duration.ofMinutes(2));
+            Map<String, Object> d2 = decide();
+            assertEquals(1, ((Map<?, ?>) d2.get("counts")).get("unknown"), d2.toString());
+        }
         clock.advance(Duration.ofDays(2));
         decide();
 
@@ -268,7 +274,7 @@ class DeciderIT {
         api.ok("POST", "/campaigns/winter-" + run + "/launch", Map.of("audience", List.of(fa)));
 
         // Ten seconds left is the margin the decider keeps: it stops before deciding anything.
-        Map<?, ?> cut = (Map<?, ?>) Json.read(functions.invoke("DeciderFunction", "{}",
+        Map<?, ?> cut = (Map<?, ?>) Json.read(functions.decideAndSend("{}",
                 new LocalContext("DeciderFunction", 10, 1024, true)), "");
         assertEquals(false, cut.get("finished"));
         assertTrue(emailsTo(fa + "@example.com").isEmpty());

@@ -105,8 +105,11 @@ class FaultModeIT {
         }
         Map<String, Object> state = faults(null);
         faults(Map.of("rate", 0));
-        // Past every claim's lease: a send whose record landed on its own is finished from it.
-        clock.advance(Duration.ofMinutes(30));
+        // Past every send's lease and every claim's: a send whose record landed on its own is finished from it, and a
+        // job that never began (dead-lettered after failing on the store) is given back and decided again.
+        clock.advance(Duration.ofHours(2).plusMinutes(1));
+        sweep(functions);
+        clock.advance(Duration.ofMinutes(1));
         sweep(functions);
 
         System.out.println("FaultModeIT decider, faults injected: " + state.get("injected"));
@@ -144,7 +147,7 @@ class FaultModeIT {
     }
 
     private static String sweep(LocalFunctions functions) {
-        return functions.invoke("DeciderFunction", "{\"source\":\"schedule\"}", functions.context("DeciderFunction", true));
+        return functions.decideAndSend("{\"source\":\"schedule\"}", functions.context("DeciderFunction", true));
     }
 
     @Test

@@ -40,7 +40,7 @@ class PersonalDataIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> decide(LocalFunctions functions) {
-        return (Map<String, Object>) Json.read(functions.invoke("DeciderFunction", "{\"source\":\"schedule\"}",
+        return (Map<String, Object>) Json.read(functions.decideAndSend("{\"source\":\"schedule\"}",
                 functions.context("DeciderFunction", true)), "");
     }
 

@@ -28,6 +28,8 @@ class PrimingIT {
         ((EmailEventsHandler) functions.handler("EmailEventsFunction")).prime();
         ((SmsEventsHandler) functions.handler("SmsEventsFunction")).prime();
         ((DeciderHandler) functions.handler("DeciderFunction")).prime();
+        long queued = RequestCounter.INSTANCE.calls("Sqs.SendMessageBatch");
+        ((dev.tandem.sender.SenderHandler) functions.handler("SenderFunction")).prime();
 
         assertEquals(List.of(), Emulator.dynamo().scan(r -> r.tableName(table)).items(), "nothing written");
         assertEquals(emails, RequestCounter.INSTANCE.calls("SesV2.SendEmail"), "no email sent");
@@ -35,5 +37,7 @@ class PrimingIT {
         assertTrue(RequestCounter.INSTANCE.calls("DynamoDb.GetItem") + RequestCounter.INSTANCE.calls("DynamoDb.Query") > reads,
                 "the clients' request paths ran");
         assertTrue(RequestCounter.INSTANCE.calls("SesV2.GetAccount") > 0, "the SES client's request path ran");
+        assertTrue(RequestCounter.INSTANCE.calls("Sqs.GetQueueAttributes") > 0, "the decider's queue client's request path ran");
+        assertEquals(queued, RequestCounter.INSTANCE.calls("Sqs.SendMessageBatch"), "nothing queued");
     }
 }

@@ -39,6 +39,24 @@ public final class LinkMaker implements Links {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /**
+     * Codes drawn from a secret seed (a claim's token): the i-th code is the first 16 bytes of SHA-256 of the seed and
+     * i, so the decider that claims a send and the sender that renders it again make the same links, and no one
+     * without the seed can guess one.
+     */
+    public static Supplier<String> seeded(String seed) {
+        java.util.concurrent.atomic.AtomicInteger i = new java.util.concurrent.atomic.AtomicInteger();
+        return () -> {
+            try {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] d = sha.digest((seed + "#" + i.getAndIncrement()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, CODE_BYTES));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+            }
+        };
+    }
+
     private static String trim(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

@@ -1,8 +1,11 @@
 package dev.tandem.decide;
 
+import dev.tandem.contact.Channel;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,12 +31,17 @@ public record Run(
     public enum Kind { LAUNCH, TRIGGER }
 
     /**
-     * A send in progress: who claimed it, when, and where the run goes once the message is out ({@code next}, a
-     * {@link Plan.Continue} or {@link Plan.Finish}; null on claims written before it was kept). A claim older than
-     * its lease is a crashed send: finished as its {@code next} says when the message's record landed, else marked
-     * unknown.
+     * A send in progress: who claimed it, when, the step and channel it sends on, the link codes written with it,
+     * and where the run goes once the message is out ({@code next}, a {@link Plan.Continue} or {@link Plan.Finish};
+     * null on claims written before it was kept). The decider claims; the sender that takes the claim's job sends.
+     * A claim whose job never began sending is given back after its lease; one that began and left no record is
+     * marked unknown, never resent.
      */
-    public record Claim(String token, Instant at, String step, Plan.Next next) {
+    public record Claim(String token, Instant at, String step, Channel channel, List<String> links, Plan.Next next) {
+        public Claim {
+            Objects.requireNonNull(token, "token");
+            links = links == null ? List.of() : List.copyOf(links);
+        }
     }
 
     public static final String EMAIL_MESSAGE_ID = "emailMessageId";
@@ -65,6 +73,11 @@ public record Run(
 
     public String get(String key) {
         return data.get(key);
+    }
+
+    /** The run as it was before its send was claimed: what the sender decides again from. */
+    public Run unclaimed() {
+        return claim == null ? this : new Run(contactId, campaign, occurrence, kind, step, startedAt, dueAt, armed, data, version, null);
     }
 
     public Run at(String nextStep, Instant nextDue, Map<String, String> more) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * What the decider needs of the store. Due work is indexed by time on sharded keys, so a sweep reads only
  * what is due. Every write that moves a run is checked against the version read, so two overlapping
- * sweeps cannot both move it; a send is claimed before the provider is called.
+ * sweeps cannot both move it; a send is claimed by the decider, and begun on the contact's guard by the sender
+ * before the provider is called.
  */
 public interface DecisionStore {
 
@@ -29,11 +30,33 @@ public interface DecisionStore {
     record DuePage(List<Object> items, String next) {
     }
 
-    /** The profile, the newest events since an instant, and the contact's send sequence: one read. */
+    /**
+     * The profile, the newest events since an instant, and the contact's send guard: one read. A contact with no
+     * profile has no view.
+     */
     Optional<SendView> view(String contactId, Instant since, int newest);
 
-    record SendView(ContactStore.ContactView view, long sendSequence) {
+    /**
+     * A contact as a send sees it: its view, the sequence of its send guard (what {@link #begin} checks), and the
+     * send begun on it last, if any.
+     */
+    record SendView(ContactStore.ContactView view, long sendSequence, Pending pending) {
+        /**
+         * A send began on the contact and is not settled: its {@code *.sent} event is not on the timeline, and it was not
+         * ended or marked unknown. Nothing else may begin on the contact until it is, so that a crashed send is always
+         * found by its own claim, and two sends never spend one budget.
+         */
+        public boolean busy() {
+            return pending != null && view.timeline().newestFirst().stream().noneMatch(e -> e.eventId().equals(pending.eventId()));
+        }
     }
+
+    /** A send begun on a contact: the claim's token, the id its {@code *.sent} event will have, when it began. */
+    record Pending(String token, String eventId, Instant at) {
+    }
+
+    /** A run as stored now (read consistently): what a sender checks its job against. */
+    Optional<Run> run(String contactId, String campaign, String occurrence);
 
     /** A stored campaign as it was accepted: never checked again on read. */
     Optional<Campaign> campaign(String id);
@@ -51,43 +74,64 @@ public interface DecisionStore {
     }
 
     /**
-     * Claims a send: writes the run with its claim (new, or at the version read), moves the contact's send
-     * sequence on from the one read, and writes the link items. False when another writer got there first.
+     * Claims a send: writes the link items, then the run with its claim (new, or at the version read and not claimed),
+     * due again at {@code leaseUntil} so that a claim whose job was lost comes back to a sweep. False when another
+     * writer got there first.
      */
-    boolean claim(Run run, Run.Claim claim, long sendSequence, List<LinkItem> links);
+    boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> links);
+
+    /** Writes link items a sender's message has beyond those written with the claim. */
+    void links(List<LinkItem> links);
 
     /**
-     * The {@code *.sent} event of a claimed send, when it landed on the timeline (its record may have been kept
-     * alone after the run's own write failed): the message went out.
+     * Begins a send on a contact: its guard moves on from the sequence read and holds {@code pending}. False when
+     * another send began on the contact since that read. Two senders never both spend one contact's budget.
      */
-    Optional<TimelineEvent> sentEvent(Run run);
+    boolean begin(String contactId, long seenSequence, Pending pending);
+
+    /** Ends a begun send that did not go out (throttled, given back): the guard no longer holds it. */
+    void end(String contactId, String token);
 
     /**
-     * Records a sent message and moves the run on, in one write, retried on conflicts and throttling. When that
-     * write still fails, the event and its lookup are written alone, so the message is on the timeline and the run
-     * is finished from them after its lease; only when that fails too does it throw.
+     * The {@code *.sent} event of a claimed send that began at {@code pending}, when it landed on the timeline: the
+     * message went out, whatever happened to the run's own write after it.
      */
-    void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next,
-                    List<DecisionLine> lines, List<String> counters);
+    Optional<TimelineEvent> sentEvent(Run run, Pending pending);
+
+    /**
+     * Records a sent message and moves the run on: the event and its lookup first, then the run, so that a sender
+     * that stops in between leaves the event for {@link #sentEvent} to find. Throws only when the event could not
+     * be written.
+     */
+    void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next, List<DecisionLine> lines);
 
     /** Records a send the provider refused for good, and moves the run on. */
-    void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next,
-                       List<DecisionLine> lines, List<String> counters);
-
-    /** Gives a throttled send back, due again at {@code dueAt}: not lost, not doubled. */
-    void release(Run run, Run.Claim claim, Instant dueAt);
+    void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next, List<DecisionLine> lines);
 
     /**
-     * Applies a decision that sends nothing (defer, skip, finish, arm, drop). Dropping a run never stored writes
-     * nothing. False when another writer moved the run.
+     * Gives a claimed send back, due again at {@code dueAt}, unless a sender has begun it (its guard holds the
+     * claim's token): not lost, not doubled. False when the claim is gone or the send has begun.
      */
-    boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters);
+    boolean release(Run run, Run.Claim claim, Instant dueAt);
 
-    /** A claim left by a crashed run whose message left no record: never resent, marked unknown, counted in the stats. */
-    boolean markUnknown(Run run, List<String> counters);
+    /**
+     * Applies a decision that sends nothing (defer, skip, finish, arm, drop): to the run at the version read, or,
+     * for a claimed run, to the run still holding its claim (which it then drops). Dropping a run never stored
+     * writes nothing. False when another writer moved the run.
+     */
+    boolean settle(Run run, Plan.Next next, List<DecisionLine> lines);
+
+    /** A claim whose send began and left no record: never resent, marked unknown; the contact's guard lets go of it. */
+    boolean markUnknown(Run run);
 
     /** Stores a run due later (a local-time launch whose hour has not come) unless it exists. */
     boolean schedule(Run run);
+
+    /**
+     * Adds to a campaign's counters, on the stats shard of {@code contactId}: written after the work they count,
+     * a batch at a time, so that a lost counter write costs the stats, never a message's record.
+     */
+    void count(String campaign, String contactId, java.util.Map<String, Long> counters);
 
     // --- launches ------------------------------------------------------------------------------
 

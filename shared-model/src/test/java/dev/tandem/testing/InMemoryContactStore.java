@@ -135,6 +135,10 @@ public class InMemoryContactStore implements ContactStore {
         timelines.computeIfAbsent(e.contactId(), k -> new ArrayList<>()).add(e);
     }
 
+    public synchronized List<String> ids() {
+        return contacts.keySet().stream().sorted().toList();
+    }
+
     public synchronized List<TimelineEvent> events(String contactId) {
         return List.copyOf(timelines.getOrDefault(contactId, List.of()));
     }

@@ -125,31 +125,18 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 });
     }
 
-    /** Preview decides as the decider would and sends nothing: its senders refuse to be called. */
+    /** Preview decides as the decider would and queues nothing: its queue refuses to be called. */
     private static Sweep previewSweep(DecisionStore decisions) {
         if (decisions == null) {
             return null;
         }
         return new Sweep(decisions,
-                email -> {
-                    throw new IllegalStateException("preview sends nothing");
+                jobs -> {
+                    throw new IllegalStateException("preview queues nothing");
                 },
-                sms -> {
-                    throw new IllegalStateException("preview sends nothing");
-                },
-                new Pacer() {
-                    @Override
-                    public void acquire(dev.tandem.contact.Channel channel) {
-                        throw new IllegalStateException("preview sends nothing");
-                    }
-
-                    @Override
-                    public void backoff(int attempt) {
-                        throw new IllegalStateException("preview sends nothing");
-                    }
-                },
-                () -> "preview", () -> "preview",
-                new Sweep.Settings("https://preview.invalid", java.time.Duration.ofMinutes(5), 200, 50, 0, 0));
+                () -> "preview",
+                new Sweep.Settings("https://preview.invalid", java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(2),
+                        200, 50, 50, 1, 0));
     }
 
     private CampaignService campaigns() {

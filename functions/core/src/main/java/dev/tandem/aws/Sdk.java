@@ -116,9 +116,12 @@ public final class Sdk {
         return b.build();
     }
 
+    /** The longest one call to SQS or another service without a bound of its own may take, retries included. */
+    public static final Duration QUEUE_CALL_TIMEOUT = Duration.ofSeconds(20);
+
     public static ClientOverrideConfiguration overrides() {
         ClientOverrideConfiguration.Builder b = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofSeconds(20));
+                .apiCallTimeout(QUEUE_CALL_TIMEOUT);
         EXTRA_INTERCEPTORS.forEach(b::addExecutionInterceptor);
         return b.build();
     }

@@ -9,12 +9,11 @@ import dev.tandem.aws.Log;
 import dev.tandem.aws.Metrics;
 import dev.tandem.aws.Sdk;
 import dev.tandem.aws.Priming;
-import dev.tandem.aws.sns.SnsSmsSender;
+import dev.tandem.aws.sqs.SqsSendQueue;
 import dev.tandem.aws.store.Clients;
 import dev.tandem.aws.store.DynamoDecisionStore;
 import dev.tandem.aws.store.StoreConfig;
 import dev.tandem.decide.DecisionLine;
-import dev.tandem.decide.LinkMaker;
 import dev.tandem.validation.InvalidInputException;
 
 import java.io.InputStream;
@@ -32,17 +31,19 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code DeciderFunction}: invoked by EventBridge Scheduler, every minute by the recurring schedule
  * ({@code {"source":"schedule"}}) and at a launch's time by its one-time schedule
- * ({@code {"launch":{"campaign":..., "launchId":...}}}). Sweeps what is due and stops cleanly before its
- * timeout. Answers with the counts and, up to {@code DECISION_ECHO}, the decision lines.
+ * ({@code {"launch":{"campaign":..., "launchId":...}}}). Sweeps what is due, claims each send and puts its job on
+ * {@code SendQueue} for {@code SenderFunction}, and stops cleanly before its timeout. Answers with the counts and, up
+ * to {@code DECISION_ECHO}, the decision lines.
  */
 public final class DeciderHandler implements RequestStreamHandler {
     /**
-     * Stop this long before the Lambda timeout, leaving the rest to the next run: a send that starts before then has
-     * time for its provider call (with the sweep's throttle retries) and for the record of what went out, whatever
-     * the store's retries cost (see {@link #worstSend}).
+     * Stop taking new runs this long before the Lambda timeout, leaving the rest to the next run: a run that starts
+     * before then has time for its reads, its claim and its job's queueing, whatever the store's retries cost (see
+     * {@link #worstDecision}).
      */
-    public static final long MARGIN_MILLIS = 75_000;
-    static final int THROTTLE_RETRIES = 2;
+    public static final long MARGIN_MILLIS = 40_000;
+    /** Runs decided at once: the work is waiting on DynamoDB, not computing. */
+    static final int THREADS = 32;
 
     private final Sweep sweep;
     private final Clock clock;
@@ -55,26 +56,24 @@ public final class DeciderHandler implements RequestStreamHandler {
 
     /**
      * SnapStart priming: a sweep as of 1970 (every shard read, nothing due then), the engine deciding and
-     * rendering a made-up contact's email and SMS, and reads of the SES account and the SMS settings.
-     * Nothing is written or sent.
+     * rendering a made-up contact's email and SMS, and a read of the send queue's attributes. Nothing is written,
+     * queued or sent.
      */
     public void prime() {
         sweep.run(Instant.EPOCH, () -> true);
         EnginePriming.run();
-        Priming.quietly(() -> SesEmailSender.client().getAccount(r -> { }));
-        Priming.quietly(() -> SnsSmsSender.client().getSMSAttributes(r -> r.attributes("DefaultSMSType")));
+        Priming.quietly(() -> SqsSendQueue.client().getQueueAttributes(r -> r.queueUrl(Env.system().optional("SEND_QUEUE_URL"))
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")));
     }
 
     public DeciderHandler(Env env, Clock clock) {
         this(new Sweep(
                 new DynamoDecisionStore(Clients.dynamo(), StoreConfig.from(env)),
-                new SesEmailSender(SesEmailSender.client(), env.require("SENDER_EMAIL"), env.optional("CONFIGURATION_SET")),
-                new SnsSmsSender(SnsSmsSender.client(), env.optional("SMS_ORIGINATION_NUMBER"), env.optional("SMS_SENDER_ID")),
-                new RatePacer(env.requireDouble("SES_RATE_PER_SECOND"), env.requireDouble("SMS_RATE_PER_SECOND"), 200),
-                LinkMaker::randomCode,
+                new SqsSendQueue(SqsSendQueue.client(), env.require("SEND_QUEUE_URL")),
                 () -> UUID.randomUUID().toString(),
                 new Sweep.Settings(env.require("PUBLIC_BASE_URL"), Duration.parse(env.require("CLAIM_LEASE")),
-                        200, 50, THROTTLE_RETRIES, env.requireInt("DECISION_ECHO"))), clock, new Metrics(env.optional("STACK_NAME")));
+                        Duration.parse(env.require("SEND_LEASE")), 200, 100, 500, THREADS, env.requireInt("DECISION_ECHO"))),
+                clock, new Metrics(env.optional("STACK_NAME")));
     }
 
     public DeciderHandler(Sweep sweep, Clock clock, Metrics metrics) {
@@ -83,9 +82,12 @@ public final class DeciderHandler implements RequestStreamHandler {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** The longest one send can take once started: the provider call, retried after throttling, then its record. */
-    static Duration worstSend() {
-        return Sdk.PROVIDER_CALL_TIMEOUT.multipliedBy(THROTTLE_RETRIES + 1L).plus(DynamoDecisionStore.worstRecord());
+    /**
+     * The longest one run can take once started: its view, its link items and its claim, each a DynamoDB call with
+     * the SDK's retries, and a batch of jobs put on the queue.
+     */
+    static Duration worstDecision() {
+        return Sdk.DYNAMO_CALL_TIMEOUT.multipliedBy(3).plus(Sdk.QUEUE_CALL_TIMEOUT);
     }
 
     @Override
@@ -115,10 +117,10 @@ public final class DeciderHandler implements RequestStreamHandler {
             summary.put("paused", result.paused().stream().map(dev.tandem.contact.Channel::wire).sorted().toList());
         }
         Log.info(context, "sweep", summary);
-        // What the template's alarms watch: runs that could not be carried out, channels a provider refused.
+        // What the template's alarms watch: runs that could not be carried out.
         Map<String, Integer> watched = new LinkedHashMap<>();
         watched.put("RunsFailed", result.failed());
-        watched.put("ChannelPaused", result.paused().size());
+        watched.put("SendsClaimed", result.counts().getOrDefault("claimed", 0));
         metrics.emit(context, now.toEpochMilli(), watched);
         List<Map<String, Object>> lines = result.lines().stream().map(DecisionLine::toMap).toList();
         Map<String, Object> response = new LinkedHashMap<>(summary);

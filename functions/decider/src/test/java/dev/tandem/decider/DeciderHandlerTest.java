@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeciderHandlerTest {
 
     @Test
-    void theSweepsMarginCoversASendItsRetriesAndItsRecord() {
-        long worst = DeciderHandler.worstSend().toMillis();
-        assertTrue(worst >= Sdk.PROVIDER_CALL_TIMEOUT.toMillis() + Sdk.DYNAMO_CALL_TIMEOUT.toMillis(), "worst " + worst);
+    void theSweepsMarginCoversOneRunsClaimAndItsQueueing() {
+        long worst = DeciderHandler.worstDecision().toMillis();
+        assertTrue(worst >= Sdk.DYNAMO_CALL_TIMEOUT.toMillis() * 3, "worst " + worst);
         assertTrue(DeciderHandler.MARGIN_MILLIS >= worst,
-                "a send started just before the margin must finish, record included: margin " + DeciderHandler.MARGIN_MILLIS + " < " + worst);
+                "a run started just before the margin must finish, its claim and job included: margin "
+                        + DeciderHandler.MARGIN_MILLIS + " < " + worst);
     }
 }

@@ -66,8 +66,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Sdk.addInterceptor(RequestCounter.INSTANCE);
+        Sdk.addInterceptor(UnitMeter.INSTANCE);
         boolean full = List.of(args).contains("--full");
-        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "requests", "simulate", "heap");
+        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "throughput", "requests", "simulate", "heap");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) {
                 only = List.of(args[++i].split(","));
@@ -108,6 +109,9 @@ public final class Bench {
         }
         if (only.contains("jmh")) {
             jmh();
+        }
+        if (only.contains("throughput")) {
+            throughput();
         }
         if (only.contains("requests")) {
             requests(table);
@@ -359,6 +363,46 @@ public final class Bench {
         }
     }
 
+    // --- throughput: the decider and the sender fleet ------------------------------------------
+
+    /** The sender's Lambda time per message at the fleet's full rate, for the cost row (GB-seconds); 0 until measured. */
+    private double senderGbSecondsPerMessage;
+    /** The decider's Lambda time per message while it enrols a launch (GB-seconds at 1 GB); 0 until measured. */
+    private double deciderGbSecondsPerMessage;
+
+    private void throughput() throws Exception {
+        int quota = 1000;
+        System.err.println("  (stand-in latencies, ms: " + new java.util.TreeMap<>(Throughput.MILLIS) + "; provider quota " + quota + "/s)");
+        Throughput.Row widest = null;
+        for (int senders : List.of(1, 4, 16, 64)) {
+            // Enough messages for about twenty seconds of sending at the rate the row should reach.
+            int expected = Math.min(quota, senders * 80);
+            int n = Math.max(1000, expected * (full ? 30 : 12));
+            Throughput.Row r = Throughput.run(n, senders, quota);
+            row("throughput at concurrency " + senders, String.format(Locale.ROOT,
+                    "%,.0f messages/s | pacing error %+.1f%% against %,d/s | peak second %,.0f | throttled %d | %,d sent",
+                    r.perSecond(), 100.0 * (r.perSecond() - quota) / quota, quota, r.peakSecond(), r.throttled(), r.messages()),
+                    senders >= 16 ? ">= 1,000/s, within 5%" : "grows with senders");
+            System.err.println("    calls: " + r.calls());
+            widest = r;
+        }
+        senderGbSecondsPerMessage = widest.senderGbSecondsPerMessage();
+        int n = full ? 50_000 : 20_000;
+        double enrolRate = Throughput.enrolment(n);
+        deciderGbSecondsPerMessage = 1.0 / enrolRate;
+        // A decider invocation runs 300 s and stops taking work 40 s before its end; the next tick starts the next one
+        // within a minute. Sending overlaps enrolment: the queue fills while the senders drain it.
+        double enrolSeconds = 1_000_000 / enrolRate;
+        int sweeps = (int) Math.ceil(enrolSeconds / 260.0);
+        double enrolWall = enrolSeconds + (sweeps - 1) * 60.0;
+        double sendRate = Math.min(quota, widest.perSecond());
+        double sendSeconds = 1_000_000 / sendRate;
+        double total = Math.max(enrolWall, sendSeconds) + 1;
+        row("1,000,000-contact launch at 1,000/s", String.format(Locale.ROOT,
+                "%.1f minutes | enrolment %.1f min (%,.0f contacts/s measured on %,d, %d decider runs) | sending %.1f min at %,.0f/s",
+                total / 60, enrolWall / 60, enrolRate, n, sweeps, sendSeconds / 60, sendRate), "<= 20 min, enrolment < 5");
+    }
+
     // --- AWS requests per message lifecycle -----------------------------------------------------
 
     private void requests(String table) {
@@ -369,7 +413,7 @@ public final class Bench {
         LocalFunctions f = new LocalFunctions(template, clock, Map.of("TABLE_NAME", t, "SES_RATE_PER_SECOND", "100000",
                 "SMS_RATE_PER_SECOND", "100000", "DECISION_ECHO", "0"));
         LocalClient api = new LocalClient(f);
-        api.ok("PUT", "/templates/r-email", Map.of("channel", "email", "subject", "{{contact.firstName}}, news", "body", "<p>Hi</p>"));
+        api.ok("PUT", "/templates/r-email", Map.of("channel", "email", "subject", "{{contact.firstName}}, news", "body", newsletter()));
         api.ok("PUT", "/templates/r-sms", Map.of("channel", "sms", "body", "{{contact.firstName}}, news in your inbox: {{link}}"));
         api.ok("PUT", "/campaigns/r-first", Map.of("topic", "news", "playbook", "email-first", "email", "r-email", "sms", "r-sms"));
         api.ok("PUT", "/campaigns/r-night", Map.of("topic", "news", "playbook", "sms-first", "email", "r-email", "sms", "r-sms"));
@@ -387,9 +431,11 @@ public final class Bench {
         api.ok("POST", "/campaigns/r-first/launch", Map.of("launchId", "sends", "audience", ids.subList(0, Math.min(n, 1000))));
         Map<String, Long> launch = diff(before, rc.snapshot());
         before = rc.snapshot();
+        double[] units = UnitMeter.INSTANCE.snapshot();
         sweep(f);
         Map<String, Long> sends = diff(before, rc.snapshot());
         long sent = sends.getOrDefault("SesV2.SendEmail", 0L);
+        double[] emailUnits = perMessage(units, UnitMeter.INSTANCE.snapshot(), sent);
         row("DynamoDB requests per sent message (" + sent + " sends in one sweep)", per(dynamo(sends), sent)
                 + " (launch request: " + dynamo(launch) + " in all)", "<= 3");
         row("provider calls per sent message", per(sends.getOrDefault("SesV2.SendEmail", 0L) + sends.getOrDefault("Sns.Publish", 0L), sent), "exactly 1");
@@ -430,9 +476,11 @@ public final class Bench {
                 per(dynamo(waits), counts(waited, "deferred")), "<= 2");
         clock.set(Instant.parse("2026-12-10T08:00:00Z"));
         before = rc.snapshot();
+        units = UnitMeter.INSTANCE.snapshot();
         Map<String, Object> morning = sweep(f);
         Map<String, Long> deferredSends = diff(before, rc.snapshot());
         long smsSent = deferredSends.getOrDefault("Sns.Publish", 0L);
+        double[] smsUnits = perMessage(units, UnitMeter.INSTANCE.snapshot(), smsSent);
         row("DynamoDB requests per sent message, a deferred run sending (" + counts(morning, "sent") + " SMS)",
                 per(dynamo(deferredSends), smsSent), "<= 3");
         Map<String, Long> empty = Map.of();
@@ -446,9 +494,52 @@ public final class Bench {
         Map<String, Long> scheduled = diff(before, rc.snapshot());
         row("Scheduler calls per launch at a future time (" + n + " contacts)", scheduled.getOrDefault("Scheduler.CreateSchedule", 0L)
                 + " (so " + per(scheduled.getOrDefault("Scheduler.CreateSchedule", 0L), n) + " per message); per sent message 0", "-");
+        cost(emailUnits, smsUnits, (double) sends.getOrDefault("Sqs.SendMessageBatch", 0L) / Math.max(1, sent));
         System.err.println("    (sent " + sends + "; events " + events + "; lookups " + lookups + "; skips " + skips + "; waits " + waits
                 + "; deferred runs sending " + deferredSends + ")");
         new Bootstrap(template).dropTable(t);
+    }
+
+    private static double[] perMessage(double[] before, double[] after, long messages) {
+        return new double[]{(after[0] - before[0]) / Math.max(1, messages), (after[1] - before[1]) / Math.max(1, messages)};
+    }
+
+    /**
+     * The cost of a million messages from what the bench measured: DynamoDB units per message (from the items this run
+     * wrote and read, {@link UnitMeter}), SQS requests per message (the decider's SendMessageBatch counted here, and the
+     * event source's ReceiveMessage and DeleteMessageBatch, one each per batch of ten), and Lambda time per message
+     * from the throughput rows (the senders at the fleet's full rate, the decider while it enrols). Half the messages
+     * are email-first emails with their web version, half SMS, as the two measured phases.
+     */
+    private void cost(double[] email, double[] sms, double queuedPerMessage) {
+        double wru = (email[0] + sms[0]) / 2;
+        double rru = (email[1] + sms[1]) / 2;
+        double sqs = queuedPerMessage + 0.2;
+        double dynamo = wru * 0.625 + rru * 0.125;
+        double queue = sqs * 0.40;
+        double lambda = (senderGbSecondsPerMessage + deciderGbSecondsPerMessage) * 1e6 * 0.0000133334 + 0.1 * 0.20;
+        row("DynamoDB units per sent message (email-first email with its web version; SMS)", String.format(Locale.ROOT,
+                "%.1f WRU and %.2f RRU; %.1f WRU and %.2f RRU", email[0], email[1], sms[0], sms[1]), "(measured item sizes)");
+        row("infrastructure cost per 1,000,000 messages", String.format(Locale.ROOT,
+                "$%.2f: DynamoDB $%.2f (%.1f WRU, %.2f RRU), SQS $%.2f (%.2f requests), Lambda $%.2f%s", dynamo + queue + lambda, dynamo,
+                wru, rru, queue, sqs, lambda, senderGbSecondsPerMessage == 0 ? " (no throughput rows: Lambda time not measured)" : ""),
+                "<= $7 (final goal $3)");
+    }
+
+    /** A newsletter of about 20 KB: paragraphs of varied words with a few links, as a real one compresses (about 4:1). */
+    private static String newsletter() {
+        java.util.Random r = new java.util.Random(42);
+        String[] words = {"winter", "boots", "collection", "warm", "wool", "coat", "sale", "new", "arrivals", "your", "picks",
+                "delivery", "free", "returns", "style", "season", "gift", "guide", "scarf", "gloves", "jacket", "cozy", "knit"};
+        StringBuilder b = new StringBuilder("<html><body><h1>{{contact.firstName}}, this week</h1>");
+        while (b.length() < 20_000) {
+            b.append("<p>");
+            for (int i = 0; i < 60; i++) {
+                b.append(words[r.nextInt(words.length)]).append(r.nextInt(10) == 0 ? ". " : " ");
+            }
+            b.append("<a href=\"https://shop.example.com/p/").append(r.nextInt(100_000)).append("\">see more</a></p>");
+        }
+        return b.append("</body></html>").toString();
     }
 
     private List<String> sentMessageIds(LocalClient api, List<String> ids) {
@@ -468,7 +559,7 @@ public final class Bench {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> sweep(LocalFunctions f) {
-        return (Map<String, Object>) Json.read(f.invoke("DeciderFunction", "{}",
+        return (Map<String, Object>) Json.read(f.decideAndSend("{}",
                 new dev.tandem.local.LocalContext("DeciderFunction", 1800, 1024, true)), "");
     }
 

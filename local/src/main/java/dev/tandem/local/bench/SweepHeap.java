@@ -85,7 +85,7 @@ public final class SweepHeap {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> sweep(LocalFunctions functions) {
-        return (Map<String, Object>) Json.read(functions.invoke("DeciderFunction", "{\"source\":\"schedule\"}",
+        return (Map<String, Object>) Json.read(functions.decideAndSend("{\"source\":\"schedule\"}",
                 new dev.tandem.local.LocalContext("DeciderFunction", 1800, 1024, true)), "");
     }
 }

@@ -73,7 +73,10 @@ public final class DynamoContactStore implements ContactStore {
         return sendView(contactId, since, newest).map(dev.tandem.port.DecisionStore.SendView::view);
     }
 
-    /** The view with the contact's send sequence, the token that keeps two senders from both spending its budget. */
+    /**
+     * The view with the contact's send guard (its sequence and the send begun last), what keeps two senders from both
+     * spending one contact's budget: the guard, the profile and the newest events in one query.
+     */
     public Optional<dev.tandem.port.DecisionStore.SendView> sendView(String contactId, Instant since, int newest) {
         QueryResponse r = db.query(QueryRequest.builder()
                 .tableName(config.table())
@@ -81,23 +84,38 @@ public final class DynamoContactStore implements ContactStore {
                 .expressionAttributeValues(Map.of(
                         ":pk", s(Keys.contact(contactId)),
                         ":lo", s(Keys.eventsSince(since)),
-                        ":hi", s(Keys.PROFILE)))
+                        ":hi", s(Keys.SEND_GUARD)))
                 .scanIndexForward(false)
                 .consistentRead(true)
-                .limit(newest + 1)
+                .limit(newest + 2)
                 .build());
         List<Map<String, AttributeValue>> items = r.items();
-        if (items.isEmpty() || !Keys.PROFILE.equals(string(items.get(0), Keys.SK))) {
+        int at = 0;
+        Map<String, AttributeValue> guard = null;
+        if (!items.isEmpty() && Keys.SEND_GUARD.equals(string(items.get(0), Keys.SK))) {
+            guard = items.get(0);
+            at = 1;
+        }
+        if (items.size() <= at || !Keys.PROFILE.equals(string(items.get(at), Keys.SK))) {
             return Optional.empty();
         }
-        List<TimelineEvent> events = new ArrayList<>(items.size() - 1);
-        for (int i = 1; i < items.size(); i++) {
+        List<TimelineEvent> events = new ArrayList<>(items.size() - at - 1);
+        for (int i = at + 1; i < items.size() && events.size() < newest; i++) {
             events.add(EventItems.fromItem(items.get(i)));
         }
-        AttributeValue seq = items.get(0).get("sendSeq");
+        long seq = 0;
+        dev.tandem.port.DecisionStore.Pending pending = null;
+        if (guard != null) {
+            AttributeValue sv = guard.get("seq");
+            seq = sv == null ? 0 : Long.parseLong(sv.n());
+            AttributeValue p = guard.get("pending");
+            if (p != null && p.hasM()) {
+                pending = new dev.tandem.port.DecisionStore.Pending(string(p.m(), "token"), string(p.m(), "eventId"),
+                        Instant.parse(string(p.m(), "at")));
+            }
+        }
         return Optional.of(new dev.tandem.port.DecisionStore.SendView(
-                new ContactView(ContactItems.fromItem(items.get(0)), Timeline.of(events)),
-                seq == null ? 0 : Long.parseLong(seq.n())));
+                new ContactView(ContactItems.fromItem(items.get(at)), Timeline.of(events)), seq, pending));
     }
 
     @Override
@@ -472,30 +490,7 @@ public final class DynamoContactStore implements ContactStore {
 
     /** Writes in chunks of 25 and retries what DynamoDB left unprocessed, with a short backoff. */
     void batchWrite(List<WriteRequest> requests) {
-        for (int from = 0; from < requests.size(); from += 25) {
-            List<WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + 25));
-            Map<String, List<WriteRequest>> todo = Map.of(config.table(), chunk);
-            for (int attempt = 0; !todo.isEmpty(); attempt++) {
-                if (attempt > 8) {
-                    throw new IllegalStateException("DynamoDB left writes unprocessed after " + attempt + " attempts");
-                }
-                if (attempt > 0) {
-                    sleep(25L << Math.min(attempt, 6));
-                }
-                Map<String, List<WriteRequest>> request = todo;
-                BatchWriteItemResponse r = db.batchWriteItem(b -> b.requestItems(request));
-                todo = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-                todo = todo.entrySet().stream().anyMatch(en -> !en.getValue().isEmpty()) ? todo : Map.of();
-            }
-        }
+        Writes.batch(db, config.table(), requests);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

@@ -115,8 +115,14 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         Run.Claim claim = null;
         AttributeValue c = item.get("claim");
         if (c != null && c.hasM()) {
+            AttributeValue ch = c.m().get("channel");
+            List<String> links = new ArrayList<>();
+            AttributeValue lv = c.m().get("links");
+            if (lv != null && lv.hasL()) {
+                lv.l().forEach(v -> links.add(v.s()));
+            }
             claim = new Run.Claim(string(c.m(), "token"), Instant.parse(string(c.m(), "at")), string(c.m(), "step"),
-                    nextOf(c.m().get("next")));
+                    ch == null ? null : dev.tandem.contact.Channel.parse("claim.channel", ch.s()), links, nextOf(c.m().get("next")));
         }
         AttributeValue armed = item.get("armed");
         return new Run(
@@ -158,6 +164,12 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         v.put("token", s(c.token()));
         v.put("at", s(c.at().toString()));
         v.put("step", s(c.step()));
+        if (c.channel() != null) {
+            v.put("channel", s(c.channel().wire()));
+        }
+        if (!c.links().isEmpty()) {
+            v.put("links", AttributeValues.of(c.links()));
+        }
         if (c.next() instanceof Plan.Continue n) {
             v.put("next", m(Map.of("kind", s("continue"), "step", s(n.step()), "dueAt", s(n.dueAt().toString()),
                     "data", AttributeValues.of(n.data()))));
@@ -214,6 +226,16 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             return this;
         }
 
+        /** At the version read and unclaimed, or already holding this claim (a retried write whose answer was lost). */
+        RunUpdate atVersionOrClaimedBy(Run.Claim c) {
+            values.put(":version", n(run.version()));
+            names.put("#claim", "claim");
+            names.put("#token", "token");
+            values.put(":token", s(c.token()));
+            conditions.add("((#v = :version AND attribute_not_exists(#claim)) OR #claim.#token = :token)");
+            return this;
+        }
+
         RunUpdate unclaimed() {
             names.put("#claim", "claim");
             conditions.add("attribute_not_exists(#claim)");
@@ -266,6 +288,16 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             values.put(":g1sk", s(Keys.dueSort(at, run.contactId(), run.campaign(), run.occurrence())));
             values.put(":statusDue", s("due"));
             sets.add("#due = :due, #g1pk = :g1pk, #g1sk = :g1sk, #status = :statusDue");
+            return this;
+        }
+
+        /** Moves the run's place on the due index only (a claim's lease), leaving its own due time as it is. */
+        RunUpdate listedAt(Instant at) {
+            names.put("#g1pk", Keys.GSI1PK);
+            names.put("#g1sk", Keys.GSI1SK);
+            values.put(":g1pk", s(Keys.due(run.contactId(), config.shards())));
+            values.put(":g1sk", s(Keys.dueSort(at, run.contactId(), run.campaign(), run.occurrence())));
+            sets.add("#g1pk = :g1pk, #g1sk = :g1sk");
             return this;
         }
 
@@ -327,48 +359,77 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
     }
 
     @Override
-    public boolean claim(Run run, Run.Claim claim, long sendSequence, List<LinkItem> links) {
-        List<TransactWriteItem> writes = new ArrayList<>();
+    public Optional<Run> run(String contactId, String campaign, String occurrence) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).consistentRead(true)
+                .key(key(Keys.contact(contactId), Keys.run(campaign, occurrence)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(runOf(item));
+    }
+
+    /**
+     * The link items first (plain puts: their codes are 128 bits drawn for this claim, so they meet no other writer),
+     * then the run with its claim, listed on the due index at the lease's end. Links of a claim that loses are left
+     * to expire: nothing refers to them.
+     */
+    @Override
+    public boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> links) {
+        links(links);
         List<String> refs = new ArrayList<>();
         for (LinkItem l : links) {
             refs.add(Keys.code(l.kind(), l.code()));
         }
+        // Either condition also passes for this very claim: the SDK retries a write whose answer was lost, and the
+        // retry must not take the claim for another writer's (its job would never be queued).
         if (run.isNew()) {
-            writes.add(put(newRun(run, new Plan.Wait(run.dueAt(), run.armed()), claim, refs, List.of()), "attribute_not_exists(PK)"));
-        } else {
-            writes.add(TransactWriteItem.builder().update(new RunUpdate(run).atVersion().unclaimed().claim(claim).refs(refs).build()).build());
+            Map<String, AttributeValue> item = newRun(run, new Plan.Wait(run.dueAt(), run.armed()), claim, refs, List.of());
+            item.put(Keys.GSI1SK, s(Keys.dueSort(leaseUntil, run.contactId(), run.campaign(), run.occurrence())));
+            return Writes.conditional(() -> db.putItem(r -> r.tableName(config.table()).item(item)
+                    .conditionExpression("attribute_not_exists(PK) OR #claim.#token = :token")
+                    .expressionAttributeNames(Map.of("#claim", "claim", "#token", "token"))
+                    .expressionAttributeValues(Map.of(":token", s(claim.token())))));
         }
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", n(sendSequence + 1));
-        String condition = "attribute_exists(PK) AND ";
-        if (sendSequence == 0) {
-            condition += "(attribute_not_exists(#seq) OR #seq = :seen)";
-        } else {
-            condition += "#seq = :seen";
+        return Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).atVersionOrClaimedBy(claim).claim(claim)
+                .refs(refs).listedAt(leaseUntil).build())));
+    }
+
+    @Override
+    public void links(List<LinkItem> links) {
+        if (links.isEmpty()) {
+            return;
         }
-        values.put(":seen", n(sendSequence));
-        writes.add(TransactWriteItem.builder().update(Update.builder()
-                .tableName(config.table())
-                .key(key(Keys.contact(run.contactId()), Keys.PROFILE))
-                .updateExpression("SET #seq = :next")
-                .conditionExpression(condition)
-                .expressionAttributeNames(Map.of("#seq", "sendSeq"))
-                .expressionAttributeValues(values)
-                .build()).build());
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Instant now = Instant.now();
         for (LinkItem l : links) {
-            writes.add(put(codeItem(l, claim.at()), "attribute_not_exists(PK)"));
+            items.add(codeItem(l, now));
         }
-        try {
-            Writes.transact(db, writes);
-            return true;
-        } catch (TransactionCanceledException e) {
-            for (int i = 0; i < writes.size(); i++) {
-                if (Transactions.conditionFailed(e, i)) {
-                    return false;
-                }
-            }
-            throw e;
-        }
+        Writes.puts(db, config.table(), items);
+    }
+
+    @Override
+    public boolean begin(String contactId, long seenSequence, Pending pending) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":next", n(seenSequence + 1));
+        values.put(":seen", n(seenSequence));
+        values.put(":pending", m(Map.of("token", s(pending.token()), "eventId", s(pending.eventId()), "at", s(pending.at().toString()))));
+        values.put(":type", s("send-guard"));
+        values.put(":token", s(pending.token()));
+        // This very send's begin passes too: a retry of a write whose answer was lost.
+        String condition = (seenSequence == 0 ? "attribute_not_exists(#seq) OR #seq = :seen" : "#seq = :seen") + " OR #pending.#token = :token";
+        return Writes.conditional(() -> db.updateItem(r -> r.tableName(config.table())
+                .key(key(Keys.contact(contactId), Keys.SEND_GUARD))
+                .updateExpression("SET #seq = :next, #pending = :pending, #type = :type")
+                .conditionExpression(condition)
+                .expressionAttributeNames(Map.of("#seq", "seq", "#pending", "pending", "#type", Keys.TYPE, "#token", "token"))
+                .expressionAttributeValues(values)));
+    }
+
+    @Override
+    public void end(String contactId, String token) {
+        Writes.conditional(() -> db.updateItem(r -> r.tableName(config.table())
+                .key(key(Keys.contact(contactId), Keys.SEND_GUARD))
+                .updateExpression("REMOVE #pending")
+                .conditionExpression("#pending.#token = :token")
+                .expressionAttributeNames(Map.of("#pending", "pending", "#token", "token"))
+                .expressionAttributeValues(Map.of(":token", s(token)))));
     }
 
     private Map<String, AttributeValue> codeItem(LinkItem l, Instant at) {
@@ -391,134 +452,123 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         return item;
     }
 
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        return Transactions.put(config.table(), item, condition);
-    }
-
-    private void count(String campaign, String contactId, List<String> counters) {
+    @Override
+    public void count(String campaign, String contactId, Map<String, Long> counters) {
         if (!counters.isEmpty()) {
             Writes.count(db, RunItems.count(campaign, contactId, counters, config));
         }
     }
 
     /**
-     * The longest the record of a sent message can take: its transaction with every retry and backoff, then its
-     * event and lookup on their own, then the counters. A sweep stops at least this long (plus the provider call)
-     * before its timeout, so that a message that went out is always recorded.
+     * The longest the record of a sent message can take: its event and lookup, then the run, each with the SDK's
+     * retries. A sender's send lease must be longer than this and the provider call together.
      */
     public static java.time.Duration worstRecord() {
         java.time.Duration call = dev.tandem.aws.Sdk.DYNAMO_CALL_TIMEOUT;
-        return call.multipliedBy(Writes.ATTEMPTS).plusMillis(Writes.MAX_BACKOFF_MILLIS).plus(call.multipliedBy(2)).plus(call);
+        return call.multipliedBy(3).plusMillis(Writes.MAX_BACKOFF_MILLIS);
     }
 
     @Override
-    public Optional<TimelineEvent> sentEvent(Run run) {
+    public Optional<TimelineEvent> sentEvent(Run run, Pending pending) {
         Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).consistentRead(true)
-                .key(key(Keys.contact(run.contactId()), Keys.event(run.claim().at(), dev.tandem.app.Sweep.sentEventId(run))))).item();
+                .key(key(Keys.contact(run.contactId()), Keys.event(pending.at(), pending.eventId())))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(EventItems.fromItem(item));
     }
 
     @Override
     public void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next,
-                           List<DecisionLine> lines, List<String> counters) {
+                           List<DecisionLine> lines) {
         Map<String, AttributeValue> event = EventItems.toItem(sent, config.retention());
         if (lookup != null) {
             event.put(DynamoContactStore.REFS, AttributeValues.of(List.of(Keys.message(lookup.messageId()))));
         }
-        record(run, claim, event, lookup == null ? null : RunItems.messageLookup(lookup, sent.at(), config), next, lines, counters, sent.at());
+        record(run, claim, event, lookup == null ? null : RunItems.messageLookup(lookup, sent.at(), config), next, lines, sent.at());
     }
 
     @Override
-    public void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next,
-                              List<DecisionLine> lines, List<String> counters) {
-        record(run, claim, EventItems.toItem(failure, config.retention()), null, next, lines, counters, failure.at());
+    public void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next, List<DecisionLine> lines) {
+        record(run, claim, EventItems.toItem(failure, config.retention()), null, next, lines, failure.at());
     }
 
     /**
-     * The record of a message that went out: its event, its lookup and the run moved on, in one transaction, tried
-     * again on conflicts and throttling. When the transaction still fails, the event and the lookup are written
-     * alone: the message is on the timeline, and the run, still claimed, is finished from them after its lease.
+     * The record of a message that went out: its event and its lookup in one plain batch (their keys are the message's
+     * own, so writing them twice writes the same items), then the run moved on, on the condition that it still holds
+     * the claim. A sender that stops between the two leaves the event, from which the run is finished after the send
+     * lease; a run whose claim was taken meanwhile (marked unknown after a long stall) keeps the event all the same.
      */
     private void record(Run run, Run.Claim claim, Map<String, AttributeValue> event, Map<String, AttributeValue> lookup,
-                        Plan.Next next, List<DecisionLine> lines, List<String> counters, Instant now) {
-        List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(put(event, null));
+                        Plan.Next next, List<DecisionLine> lines, Instant now) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        items.add(event);
         if (lookup != null) {
-            writes.add(put(lookup, null));
+            items.add(lookup);
         }
-        int runAt = writes.size();
-        writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(claim).next(next, now).history(lines).build()).build());
+        Writes.puts(db, config.table(), items);
+        try {
+            Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(claim).next(next, now).history(lines).build())));
+        } catch (ItemTooLargeException e) {
+            // The run's history is what grew too large: the message is recorded, its decision line is not.
+            Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(claim).next(next, now).build())));
+        }
+    }
+
+    /**
+     * Gives a claim back, in one transaction with a check that no sender began it (the contact's guard does not hold
+     * the claim's token): a sender that begins after this sees the claim gone and stops.
+     */
+    @Override
+    public boolean release(Run run, Run.Claim claim, Instant dueAt) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().update(new RunUpdate(run).claimedBy(claim).due(dueAt).build()).build());
+        writes.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(config.table())
+                .key(key(Keys.contact(run.contactId()), Keys.SEND_GUARD))
+                .conditionExpression("attribute_not_exists(#pending) OR #pending.#token <> :token")
+                .expressionAttributeNames(Map.of("#pending", "pending", "#token", "token"))
+                .expressionAttributeValues(Map.of(":token", s(claim.token())))).build());
         try {
             Writes.transact(db, writes);
-        } catch (ItemTooLargeException e) {
-            if (!lines.isEmpty()) {
-                // The run's history is what grew too large: the message is recorded, its decision line is not.
-                record(run, claim, event, lookup, next, List.of(), counters, now);
-                return;
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, 0) || Transactions.conditionFailed(e, 1)) {
+                return false;
             }
-            keepAlone(writes.subList(0, runAt), e);
-            return;
-        } catch (SdkException | dev.tandem.port.StoreUnavailableException e) {
-            // Cancelled (the claim was taken from this send after a long stall, or conflicts outlasted the retries) or
-            // failed: the message went all the same, so its record lands on its own.
-            keepAlone(writes.subList(0, runAt), e);
-            return;
-        }
-        count(run.campaign(), run.contactId(), counters);
-    }
-
-    /** The event and lookup of a sent message, written on their own (plain puts, each retried by the SDK). */
-    private void keepAlone(List<TransactWriteItem> puts, RuntimeException cause) {
-        for (TransactWriteItem w : puts) {
-            try {
-                db.putItem(r -> r.tableName(w.put().tableName()).item(w.put().item()));
-            } catch (RuntimeException e) {
-                e.addSuppressed(cause);
-                throw e;
-            }
+            throw e;
         }
     }
 
     @Override
-    public void release(Run run, Run.Claim claim, Instant dueAt) {
-        try {
-            db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(claim).due(dueAt).build()));
-        } catch (ConditionalCheckFailedException e) {
-            // someone else already moved it on
-        }
-    }
-
-    @Override
-    public boolean settle(Run run, Plan.Next next, List<DecisionLine> lines, List<String> counters) {
-        boolean moved;
+    public boolean settle(Run run, Plan.Next next, List<DecisionLine> lines) {
+        Run.Claim claim = run.claim();
         if (next instanceof Plan.Drop) {
             if (run.isNew()) {
                 return true;
             }
-            moved = Writes.conditional(() -> db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
+            if (claim != null) {
+                return Writes.conditional(() -> db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
+                        .conditionExpression("#claim.#token = :token")
+                        .expressionAttributeNames(Map.of("#claim", "claim", "#token", "token"))
+                        .expressionAttributeValues(Map.of(":token", s(claim.token())))));
+            }
+            return Writes.conditional(() -> db.deleteItem(r -> r.tableName(config.table()).key(RunItems.runKey(run))
                     .conditionExpression("#v = :version AND attribute_not_exists(#claim)")
                     .expressionAttributeNames(Map.of("#v", "version", "#claim", "claim"))
                     .expressionAttributeValues(Map.of(":version", n(run.version())))));
-        } else if (run.isNew()) {
-            moved = Writes.conditional(() -> db.putItem(r -> r.tableName(config.table()).item(newRun(run, next, null, List.of(), lines))
+        }
+        if (run.isNew()) {
+            return Writes.conditional(() -> db.putItem(r -> r.tableName(config.table()).item(newRun(run, next, null, List.of(), lines))
                     .conditionExpression("attribute_not_exists(PK)")));
-        } else {
-            moved = Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).atVersion().unclaimed()
-                    .next(next, run.dueAt()).history(lines).build())));
         }
-        if (moved) {
-            count(run.campaign(), run.contactId(), counters);
-        }
-        return moved;
+        // A claimed run (listed at its lease's end) decided again is listed as its next step says.
+        RunUpdate u = claim != null ? new RunUpdate(run).claimedBy(claim) : new RunUpdate(run).atVersion().unclaimed();
+        u.next(next, run.dueAt());
+        return Writes.conditional(() -> db.updateItem(RunItems.request(u.history(lines).build())));
     }
 
     @Override
-    public boolean markUnknown(Run run, List<String> counters) {
+    public boolean markUnknown(Run run) {
         boolean moved = Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).claimedBy(run.claim())
                 .finish("unknown", run.claim().at()).build())));
-        if (moved) {
-            count(run.campaign(), run.contactId(), counters);
-        }
+        end(run.contactId(), run.claim().token());
         return moved;
     }
 

@@ -97,7 +97,7 @@ public final class DynamoEngagementStore implements EngagementStore {
             } catch (ConditionalCheckFailedException ex) {
                 return Recorded.DUPLICATE;
             }
-            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), List.of(c), config)));
+            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), Map.of(c, 1L), config)));
             return Recorded.ADDED;
         }
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -131,7 +131,7 @@ public final class DynamoEngagementStore implements EngagementStore {
         try {
             Writes.transact(db, writes);
             // The campaign counter is a hot item every writer touches: written after, never inside the transaction.
-            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), List.of(c), config)));
+            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), Map.of(c, 1L), config)));
             return Recorded.ADDED;
         } catch (TransactionCanceledException ex) {
             for (int i = 0; i < duplicateUpTo; i++) {

@@ -11,6 +11,7 @@ import java.util.Locale;
  * <pre>
  * PK                  SK                                   item
  * C#{contact}         PROFILE                              the profile (GSI1: AUD#{shard} / {contact})
+ * C#{contact}         PROFILE#SEND                         the send guard: its sequence and the send begun last
  * C#{contact}         EVT#{time}#{eventId}                 a timeline event, time-ordered
  * C#{contact}         EID#{eventId}                        idempotency guard of an event posted by an upstream system
  * C#{contact}         RUN#{campaign}#{occurrence}          a contact's run of a campaign (GSI1: DUE#{shard} / {dueAt}#...)
@@ -27,7 +28,8 @@ import java.util.Locale;
  *                                                          (GSI1: UNM#{EMAIL#a | PHONE#n | C#id} / {time}#{id}, what it names)
  * </pre>
  *
- * Descending from {@code PROFILE} to {@code EVT#{since}} reads the profile and the newest events in one query.
+ * Descending from {@code PROFILE#SEND} to {@code EVT#{since}} reads the send guard, the profile and the newest events
+ * in one query.
  */
 public final class Keys {
     public static final String PK = "PK";
@@ -40,6 +42,8 @@ public final class Keys {
 
     public static final String PROFILE = "PROFILE";
     public static final String LOOKUP = "LOOKUP";
+    /** Sorts right after {@link #PROFILE} and before every {@code RUN#}: one query reads both. */
+    public static final String SEND_GUARD = "PROFILE#SEND";
     static final String EVENT_PREFIX = "EVT#";
     static final String GUARD_PREFIX = "EID#";
     static final String RUN_PREFIX = "RUN#";

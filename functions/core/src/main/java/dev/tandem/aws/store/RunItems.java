@@ -76,21 +76,26 @@ final class RunItems {
         return item;
     }
 
-    /** Adds one to each counter of a campaign, on the shard of the contact. */
-    static Update count(String campaign, String contactId, List<String> counters, StoreConfig config) {
+    /** Adds to counters of a campaign, on the stats shard of the contact: one write for a batch's counts. */
+    static Update count(String campaign, String contactId, Map<String, Long> counters, StoreConfig config) {
         Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
         names.put("#type", Keys.TYPE);
+        values.put(":type", s("stats"));
         StringBuilder expr = new StringBuilder("SET #type = :type ADD ");
-        for (int i = 0; i < counters.size(); i++) {
-            names.put("#c" + i, counters.get(i));
-            expr.append(i == 0 ? "" : ", ").append("#c").append(i).append(" :one");
+        int i = 0;
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            names.put("#c" + i, c.getKey());
+            values.put(":c" + i, n(c.getValue()));
+            expr.append(i == 0 ? "" : ", ").append("#c").append(i).append(" :c").append(i);
+            i++;
         }
         return Update.builder()
                 .tableName(config.table())
                 .key(key(Keys.campaign(campaign), Keys.stats(contactId, config.shards())))
                 .updateExpression(expr.toString())
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(Map.of(":one", n(1), ":type", s("stats")))
+                .expressionAttributeValues(values)
                 .build();
     }
 

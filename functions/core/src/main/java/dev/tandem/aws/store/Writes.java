@@ -48,6 +48,35 @@ final class Writes {
         }
     }
 
+    /** Plain writes, 25 to a request, with what DynamoDB leaves unprocessed tried again with backoff. */
+    static void batch(DynamoDbClient db, String table, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> requests) {
+        for (int from = 0; from < requests.size(); from += 25) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + 25));
+            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> todo = Map.of(table, chunk);
+            for (int attempt = 0; !todo.isEmpty(); attempt++) {
+                if (attempt > 8) {
+                    throw new IllegalStateException("DynamoDB left writes unprocessed after " + attempt + " attempts");
+                }
+                if (attempt > 0) {
+                    backoff(attempt);
+                }
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> request = todo;
+                var r = db.batchWriteItem(b -> b.requestItems(request));
+                todo = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+                todo = todo.entrySet().stream().anyMatch(en -> !en.getValue().isEmpty()) ? todo : Map.of();
+            }
+        }
+    }
+
+    /** Plain puts of whole items. */
+    static void puts(DynamoDbClient db, String table, List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items) {
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> w = new java.util.ArrayList<>();
+        for (var item : items) {
+            w.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(item)).build());
+        }
+        batch(db, table, w);
+    }
+
     /** A single conditional write: true when it was applied, false when its condition failed (another writer was first). */
     static boolean conditional(Runnable write) {
         try {

@@ -1,4 +1,4 @@
-package dev.tandem.decider;
+package dev.tandem.sender;
 
 import dev.tandem.aws.Sdk;
 import dev.tandem.aws.Providers;

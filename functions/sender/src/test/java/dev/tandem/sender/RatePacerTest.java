@@ -1,4 +1,4 @@
-package dev.tandem.decider;
+package dev.tandem.sender;
 
 import dev.tandem.contact.Channel;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,397 @@
+package dev.tandem.testing;
+
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.MessageTemplate;
+import dev.tandem.contact.Contact;
+import dev.tandem.decide.DecisionLine;
+import dev.tandem.decide.Launch;
+import dev.tandem.decide.Plan;
+import dev.tandem.decide.Run;
+import dev.tandem.ingest.SentMessage;
+import dev.tandem.port.DecisionStore;
+import dev.tandem.timeline.TimelineEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The decision store in memory, with the DynamoDB store's rules: runs listed on a sharded due index by time, every
+ * write checked against the version or the claim read, a claim listed again at its lease's end, the contact's send
+ * guard, plain event writes before the run's. For fast tests of the sweep and the sender, and for the throughput bench.
+ */
+public class InMemoryDecisionStore implements DecisionStore {
+    /** The contacts and their timelines: the same store the API and the ingestion see. */
+    public final InMemoryContactStore contacts;
+    private final int shards;
+    private final Map<String, Campaign> campaigns = new HashMap<>();
+    private final Map<String, MessageTemplate> templates = new HashMap<>();
+    private ContactPolicy policy = ContactPolicy.DEFAULT;
+    private final Map<String, Stored> runs = new HashMap<>();
+    private final Map<String, Guard> sendGuards = new HashMap<>();
+    private final Map<String, LinkItem> links = new HashMap<>();
+    private final Map<String, SentMessage> lookups = new HashMap<>();
+    private final Map<String, Map<String, Long>> counters = new HashMap<>();
+    private final Map<String, ListedLaunch> launches = new LinkedHashMap<>();
+
+    /** A run as stored: where the due index lists it (null once finished), its status and its history. */
+    public record Stored(Run run, Instant listedAt, String status, List<DecisionLine> history) {
+    }
+
+    private record Guard(long seq, Pending pending) {
+    }
+
+    private record ListedLaunch(Launch launch, boolean done) {
+    }
+
+    public InMemoryDecisionStore(int shards) {
+        this(shards, new InMemoryContactStore());
+    }
+
+    public InMemoryDecisionStore(int shards, InMemoryContactStore contacts) {
+        this.shards = shards;
+        this.contacts = contacts;
+    }
+
+    // --- definitions -------------------------------------------------------------------------------
+
+    public synchronized void put(Campaign c) {
+        campaigns.put(c.id(), c);
+    }
+
+    public synchronized void put(MessageTemplate t) {
+        templates.put(t.id(), t);
+    }
+
+    public synchronized void put(ContactPolicy p) {
+        policy = p;
+    }
+
+    public synchronized void put(Contact c) {
+        contacts.save(c, contacts.find(c.id()).orElse(null));
+    }
+
+    public synchronized void launch(Launch l) {
+        launches.put(l.campaign() + "#" + l.launchId(), new ListedLaunch(l, false));
+    }
+
+    @Override
+    public synchronized Optional<Campaign> campaign(String id) {
+        return Optional.ofNullable(campaigns.get(id));
+    }
+
+    @Override
+    public synchronized Optional<MessageTemplate> template(String id) {
+        return Optional.ofNullable(templates.get(id));
+    }
+
+    @Override
+    public synchronized ContactPolicy policy() {
+        return policy;
+    }
+
+    // --- what tests read ---------------------------------------------------------------------------
+
+    public synchronized Optional<Stored> stored(String contactId, String campaign, String occurrence) {
+        return Optional.ofNullable(runs.get(key(contactId, campaign, occurrence)));
+    }
+
+    public synchronized Map<String, Long> stats(String campaign) {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((k, v) -> {
+            if (k.startsWith(campaign + "#")) {
+                v.forEach((name, n) -> out.merge(name, n, Long::sum));
+            }
+        });
+        return out;
+    }
+
+    public synchronized List<LinkItem> linkItems() {
+        return List.copyOf(links.values());
+    }
+
+    public synchronized Optional<Pending> pending(String contactId) {
+        Guard g = sendGuards.get(contactId);
+        return g == null ? Optional.empty() : Optional.ofNullable(g.pending());
+    }
+
+    // --- due work ----------------------------------------------------------------------------------
+
+    @Override
+    public int shards() {
+        return shards;
+    }
+
+    private int shardOf(String contactId) {
+        return Math.floorMod(contactId.hashCode(), shards);
+    }
+
+    private static String key(String contactId, String campaign, String occurrence) {
+        return contactId + "|" + campaign + "|" + occurrence;
+    }
+
+    private static String key(Run r) {
+        return key(r.contactId(), r.campaign(), r.occurrence());
+    }
+
+    private static String sortKey(Instant at, String key) {
+        return at.toString().length() + "|" + at + "|" + key;
+    }
+
+    @Override
+    public synchronized DuePage due(int shard, Instant now, String cursor, int limit) {
+        TreeMap<String, Object> listed = new TreeMap<>(Comparator.comparing((String s) -> Instant.parse(s.split("\\|")[1]))
+                .thenComparing(s -> s));
+        runs.forEach((k, s) -> {
+            if (s.listedAt() != null && !s.listedAt().isAfter(now) && shardOf(s.run().contactId()) == shard) {
+                listed.put(sortKey(s.listedAt(), k), s.run());
+            }
+        });
+        if (shard == 0) {
+            launches.forEach((k, l) -> {
+                if (!l.done() && !l.launch().at().isAfter(now)) {
+                    listed.put(sortKey(l.launch().at(), "L" + k), l.launch());
+                }
+            });
+        }
+        List<Object> items = new ArrayList<>();
+        String last = null;
+        for (Map.Entry<String, Object> e : (cursor == null ? listed : listed.tailMap(cursor, false)).entrySet()) {
+            if (items.size() == limit) {
+                return new DuePage(items, last);
+            }
+            items.add(e.getValue());
+            last = e.getKey();
+        }
+        return new DuePage(items, null);
+    }
+
+    @Override
+    public synchronized Optional<SendView> view(String contactId, Instant since, int newest) {
+        Guard g = sendGuards.get(contactId);
+        return contacts.view(contactId, since, newest)
+                .map(v -> new SendView(v, g == null ? 0 : g.seq(), g == null ? null : g.pending()));
+    }
+
+    @Override
+    public synchronized Optional<Run> run(String contactId, String campaign, String occurrence) {
+        return Optional.ofNullable(runs.get(key(contactId, campaign, occurrence))).map(Stored::run);
+    }
+
+    // --- claims and sends --------------------------------------------------------------------------
+
+    @Override
+    public synchronized boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> items) {
+        links(items);
+        Stored s = runs.get(key(run));
+        if (run.isNew() ? s != null : s == null || s.run().version() != run.version() || s.run().claim() != null) {
+            return false;
+        }
+        Run claimed = with(run, run.step(), run.dueAt(), run.armed(), run.data(), run.isNew() ? 0 : run.version() + 1, claim);
+        runs.put(key(run), new Stored(claimed, leaseUntil, "due", s == null ? List.of() : s.history()));
+        return true;
+    }
+
+    @Override
+    public synchronized void links(List<LinkItem> items) {
+        items.forEach(l -> links.put(l.kind() + "#" + l.code(), l));
+    }
+
+    @Override
+    public synchronized boolean begin(String contactId, long seenSequence, Pending pending) {
+        Guard g = sendGuards.get(contactId);
+        if ((g == null ? 0 : g.seq()) != seenSequence) {
+            return false;
+        }
+        sendGuards.put(contactId, new Guard(seenSequence + 1, pending));
+        return true;
+    }
+
+    @Override
+    public synchronized void end(String contactId, String token) {
+        Guard g = sendGuards.get(contactId);
+        if (g != null && g.pending() != null && g.pending().token().equals(token)) {
+            sendGuards.put(contactId, new Guard(g.seq(), null));
+        }
+    }
+
+    @Override
+    public synchronized Optional<TimelineEvent> sentEvent(Run run, Pending pending) {
+        return contacts.events(run.contactId()).stream().filter(e -> e.eventId().equals(pending.eventId())).findFirst();
+    }
+
+    @Override
+    public void recordSend(Run run, Run.Claim claim, TimelineEvent sent, SentMessage lookup, Plan.Next next, List<DecisionLine> lines) {
+        synchronized (this) {
+            if (contacts.events(run.contactId()).stream().noneMatch(e -> e.eventId().equals(sent.eventId()))) {
+                contacts.add(sent);
+            }
+            if (lookup != null) {
+                lookups.put(lookup.messageId(), lookup);
+            }
+        }
+        // The run's own write is a request of its own, after the event's: a sender can stop in between.
+        afterEvent(run);
+        synchronized (this) {
+            moveClaimed(run, claim, next, lines);
+        }
+    }
+
+    /** Where a test stops a sender between a sent message's event and its run. */
+    protected void afterEvent(Run run) {
+    }
+
+    @Override
+    public synchronized void recordFailure(Run run, Run.Claim claim, TimelineEvent failure, Plan.Next next, List<DecisionLine> lines) {
+        contacts.add(failure);
+        moveClaimed(run, claim, next, lines);
+    }
+
+    public synchronized Optional<SentMessage> lookup(String messageId) {
+        return Optional.ofNullable(lookups.get(messageId));
+    }
+
+    private boolean moveClaimed(Run run, Run.Claim claim, Plan.Next next, List<DecisionLine> lines) {
+        Stored s = runs.get(key(run));
+        if (s == null || s.run().claim() == null || !s.run().claim().token().equals(claim.token())) {
+            return false;
+        }
+        apply(s, next, lines);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean release(Run run, Run.Claim claim, Instant dueAt) {
+        Stored s = runs.get(key(run));
+        Guard g = sendGuards.get(run.contactId());
+        if (s == null || s.run().claim() == null || !s.run().claim().token().equals(claim.token())
+                || g != null && g.pending() != null && g.pending().token().equals(claim.token())) {
+            return false;
+        }
+        Run r = s.run();
+        runs.put(key(run), new Stored(with(r, r.step(), dueAt, r.armed(), r.data(), r.version() + 1, null), dueAt, "due", s.history()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean settle(Run run, Plan.Next next, List<DecisionLine> lines) {
+        Stored s = runs.get(key(run));
+        if (run.claim() != null) {
+            if (s == null || s.run().claim() == null || !s.run().claim().token().equals(run.claim().token())) {
+                return false;
+            }
+        } else if (run.isNew()) {
+            if (next instanceof Plan.Drop) {
+                return true;
+            }
+            if (s != null) {
+                return false;
+            }
+            s = new Stored(with(run, run.step(), run.dueAt(), run.armed(), run.data(), -1, null), run.dueAt(), "due", List.of());
+        } else if (s == null || s.run().version() != run.version() || s.run().claim() != null) {
+            return false;
+        }
+        if (next instanceof Plan.Drop) {
+            runs.remove(key(run));
+            return true;
+        }
+        apply(s, next, lines);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean markUnknown(Run run) {
+        Stored s = runs.get(key(run));
+        boolean moved = false;
+        if (s != null && s.run().claim() != null && s.run().claim().token().equals(run.claim().token())) {
+            apply(s, new Plan.Finish("unknown"), List.of());
+            moved = true;
+        }
+        end(run.contactId(), run.claim().token());
+        return moved;
+    }
+
+    @Override
+    public synchronized boolean schedule(Run run) {
+        if (runs.containsKey(key(run))) {
+            return false;
+        }
+        runs.put(key(run), new Stored(with(run, run.step(), run.dueAt(), run.armed(), run.data(), 0, null), run.dueAt(), "due", List.of()));
+        return true;
+    }
+
+    @Override
+    public synchronized void count(String campaign, String contactId, Map<String, Long> add) {
+        Map<String, Long> c = counters.computeIfAbsent(campaign + "#" + shardOf(contactId), k -> new TreeMap<>());
+        add.forEach((k, v) -> c.merge(k, v, Long::sum));
+    }
+
+    private void apply(Stored s, Plan.Next next, List<DecisionLine> lines) {
+        Run r = s.run();
+        List<DecisionLine> history = new ArrayList<>(s.history());
+        history.addAll(lines);
+        long v = r.version() + 1;
+        Stored after;
+        if (next instanceof Plan.Continue c) {
+            Map<String, String> data = new LinkedHashMap<>(r.data());
+            c.data().forEach((k, x) -> {
+                if (x != null) {
+                    data.put(k, x);
+                }
+            });
+            after = new Stored(with(r, c.step(), c.dueAt(), r.armed(), data, v, null), c.dueAt(), "due", history);
+        } else if (next instanceof Plan.Wait w) {
+            after = new Stored(with(r, r.step(), w.dueAt(), w.armed(), r.data(), v, null), w.dueAt(), "due", history);
+        } else if (next instanceof Plan.Finish f) {
+            after = new Stored(with(r, r.step(), r.dueAt(), r.armed(), r.data(), v, null), null, f.status(), history);
+        } else {
+            throw new IllegalArgumentException("not a stored next: " + next);
+        }
+        runs.put(key(r), after);
+    }
+
+    private static Run with(Run r, String step, Instant due, boolean armed, Map<String, String> data, long version, Run.Claim claim) {
+        return new Run(r.contactId(), r.campaign(), r.occurrence(), r.kind(), step, r.startedAt(), due, armed, data, version, claim);
+    }
+
+    // --- launches ----------------------------------------------------------------------------------
+
+    @Override
+    public synchronized Optional<Launch> launch(String campaign, String launchId) {
+        ListedLaunch l = launches.get(campaign + "#" + launchId);
+        return l == null || l.done() ? Optional.empty() : Optional.of(l.launch());
+    }
+
+    @Override
+    public synchronized AudiencePage audience(Launch launch, int limit) {
+        List<String> all = launch.everyone() ? contacts.ids() : launch.audience();
+        int from = 0;
+        if (launch.cursor() != null) {
+            from = launch.everyone() ? (int) all.stream().filter(id -> id.compareTo(launch.cursor()) <= 0).count()
+                    : Integer.parseInt(launch.cursor());
+        }
+        int to = Math.min(all.size(), from + limit);
+        String next = to >= all.size() ? null : launch.everyone() ? all.get(to - 1) : Integer.toString(to);
+        return new AudiencePage(all.subList(from, to), next);
+    }
+
+    @Override
+    public synchronized boolean advance(Launch launch, String next) {
+        String k = launch.campaign() + "#" + launch.launchId();
+        ListedLaunch l = launches.get(k);
+        if (l == null || l.done() || l.launch().version() != launch.version()) {
+            return false;
+        }
+        Launch moved = new Launch(launch.campaign(), launch.launchId(), launch.at(), launch.localAt(), launch.zone(),
+                launch.audience(), next, launch.version() + 1);
+        launches.put(k, new ListedLaunch(moved, next == null));
+        return true;
+    }
+}
