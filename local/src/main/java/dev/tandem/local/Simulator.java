@@ -66,7 +66,7 @@ public final class Simulator {
     /**
      * The environment a simulation runs with: a table of its own (with 4 shards: shards change where due work
      * is kept, not what is decided, and an empty sweep then costs 4 reads instead of 16), rates no emulator
-     * needs, every decision echoed.
+     * needs, every decision echoed, and one run decided at a time.
      */
     public static Map<String, String> overrides(String table) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -76,6 +76,9 @@ public final class Simulator {
         env.put("SMS_RATE_PER_SECOND", "100000");
         env.put("DECISION_ECHO", "1000000");
         env.put("PUBLIC_BASE_URL", Scenario.LINK_BASE);
+        // One run at a time, in the due index's order: a simulation decides the same way every time it runs.
+        env.put("SWEEP_THREADS", "1");
+        env.put("SENDER_PARALLEL", "1");
         return env;
     }
 

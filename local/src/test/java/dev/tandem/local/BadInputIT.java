@@ -122,7 +122,7 @@ class BadInputIT {
 
     @Test
     void aPreviewOfATemplateThatCannotRenderIsRefusedNamingIt() {
-        DynamoDecisionStore store = new DynamoDecisionStore(Emulator.dynamo(), StoreConfig.from(new Env(functions.environment("ApiFunction"))));
+        dev.tandem.aws.store.DynamoCampaignStore store = new dev.tandem.aws.store.DynamoCampaignStore(Emulator.dynamo(), StoreConfig.from(new Env(functions.environment("ApiFunction"))));
         // Stored before partials were refused: the API would not take it today.
         store.putTemplate(new MessageTemplate("partial-" + run, Channel.EMAIL, "Hi", "<p>{{> footer}}</p>"));
         store.putCampaign(dev.tandem.campaign.Campaign.restore("p-" + run, Map.of("playbook", "best-channel", "email", "partial-" + run)));

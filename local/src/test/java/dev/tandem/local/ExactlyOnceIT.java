@@ -12,7 +12,6 @@ import dev.tandem.aws.store.StoreConfig;
 import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EmailSender;
 import dev.tandem.port.SmsSender;
-import dev.tandem.sender.RatePacer;
 import dev.tandem.sender.SenderHandler;
 import dev.tandem.sender.SesEmailSender;
 import org.junit.jupiter.api.Test;
@@ -107,7 +106,7 @@ class ExactlyOnceIT {
             // a crashed sender began is settled by its job's next delivery.
             for (int round = 0; round < 6 && queue.visible("SendQueue") > 0; round++) {
                 drain(queue, sqs, senders);
-                clock.advance(Duration.ofMinutes(3));
+                clock.advance(Duration.ofMinutes(4));
             }
             assertEquals(0, queue.visible("SendQueue"), "every job was taken");
         }
@@ -199,7 +198,7 @@ class ExactlyOnceIT {
 
     /** A sender whose process may stop before a send begins, or after the provider took the message. */
     private SenderHandler crashing(Env env) {
-        DecisionStore real = new DynamoDecisionStore(dev.tandem.aws.store.Clients.dynamo(), StoreConfig.from(env));
+        DecisionStore real = DynamoDecisionStore.on(dev.tandem.aws.store.Clients.dynamo(), StoreConfig.from(env));
         DecisionStore store = (DecisionStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{DecisionStore.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("begin") && chance(0.03)) {
@@ -216,7 +215,7 @@ class ExactlyOnceIT {
         SmsSender sns = new SnsSmsSender(SnsSmsSender.client(), env.optional("SMS_ORIGINATION_NUMBER"), env.optional("SMS_SENDER_ID"));
         EmailSender email = e -> afterSend(ses.send(e));
         SmsSender sms = m -> afterSend(sns.send(m));
-        Dispatch dispatch = new Dispatch(store, email, sms, new RatePacer(100_000, 100_000, 1),
+        Dispatch dispatch = new Dispatch(store, email, sms, channel -> { },
                 new Dispatch.Settings(env.require("PUBLIC_BASE_URL"), Duration.parse(env.require("CLAIM_LEASE")),
                         Duration.parse(env.require("SEND_LEASE")), 200, Duration.ofMinutes(1), 10, 0));
         return new SenderHandler(dispatch, clock, new Metrics(null));

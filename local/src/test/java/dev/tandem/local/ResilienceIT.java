@@ -37,7 +37,7 @@ class ResilienceIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private LocalFunctions functions;
     private LocalClient api;
-    private DynamoDecisionStore store;
+    private dev.tandem.aws.store.DynamoCampaignStore store;
 
     @BeforeAll
     static void table() {
@@ -48,7 +48,7 @@ class ResilienceIT {
         functions = new LocalFunctions(Emulator.template(), clock, Map.of("TABLE_NAME", table, "SES_RATE_PER_SECOND", "500",
                 "SMS_RATE_PER_SECOND", "500", "DECISION_ECHO", "1000"));
         api = new LocalClient(functions);
-        store = new DynamoDecisionStore(Emulator.dynamo(), StoreConfig.from(new Env(functions.environment("DeciderFunction"))));
+        store = new dev.tandem.aws.store.DynamoCampaignStore(Emulator.dynamo(), StoreConfig.from(new Env(functions.environment("DeciderFunction"))));
     }
 
     @AfterEach
@@ -218,7 +218,7 @@ class ResilienceIT {
 
         Map<String, Object> sweep = decide();
 
-        // A sender sends its batch's ten at once: those already under way when the first refusal comes are refused too;
+        // A sender sends several jobs of its batch at once: those already under way when the first refusal comes are refused too;
         // every later job of the channel is given back untried.
         long calls = RequestCounter.INSTANCE.calls("SesV2.SendEmail") - before;
         assertTrue(calls <= 10, "the channel paused after the first batch at most: " + calls);

@@ -46,11 +46,24 @@ class ScenarioSuiteIT {
             List<String> actual = new ArrayList<>();
             r.decisions().forEach(d -> actual.add(normalise(Json.write(d))));
             List<String> wanted = Files.readAllLines(e).stream().filter(l -> !l.isBlank()).map(ScenarioSuiteIT::normalise).toList();
+            // The lines of one moment come in the order the senders finished them: compared in time order, then as text.
+            actual.sort(ScenarioSuiteIT::byMoment);
+            wanted = wanted.stream().sorted(ScenarioSuiteIT::byMoment).toList();
             if (!actual.equals(wanted)) {
                 fail(scenario.getFileName() + " drifted from " + e.getFileName() + ":\n" + diff(wanted, actual)
                         + (log.size() == 0 ? "" : "\nsimulator log:\n" + log.toString(StandardCharsets.UTF_8)));
             }
         }));
+    }
+
+    static int byMoment(String a, String b) {
+        int at = moment(a).compareTo(moment(b));
+        return at != 0 ? at : a.compareTo(b);
+    }
+
+    private static String moment(String line) {
+        Object at = ((java.util.Map<?, ?>) Json.read(line, "line")).get("at");
+        return at == null ? "" : String.valueOf(at);
     }
 
     static String normalise(String line) {

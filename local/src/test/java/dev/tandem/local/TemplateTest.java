@@ -250,4 +250,37 @@ class TemplateTest {
                 "a sweep keeps " + dev.tandem.decider.DeciderHandler.MARGIN_MILLIS + " ms for the send in progress and its record; "
                         + timeout + " s leaves too little to sweep");
     }
+
+    @Test
+    void theSendersAreFedBySendQueueWithinTheirConcurrencyAndOnlyTheyMaySend() {
+        Map<?, ?> source = (Map<?, ?>) ((Map<?, ?>) template.properties("SenderFunction").get("Events")).get("SendJobs");
+        Map<?, ?> props = (Map<?, ?>) source.get("Properties");
+        assertEquals("SQS", source.get("Type"));
+        assertEquals("SendQueue.Arn", getAtt(props.get("Queue")));
+        assertEquals(List.of("ReportBatchItemFailures"), props.get("FunctionResponseTypes"));
+        assertEquals(Map.of("Ref", "SenderConcurrency"), ((Map<?, ?>) props.get("ScalingConfig")).get("MaximumConcurrency"));
+        int batch = (Integer) props.get("BatchSize");
+        assertTrue(batch <= 10 || ((Integer) props.get("MaximumBatchingWindowInSeconds")) >= 1,
+                "SQS takes a batch above ten only with a batching window");
+        assertEquals("SendDeadLetterQueue.Arn", getAtt(((Map<?, ?>) template.properties("SendQueue").get("RedrivePolicy")).get("deadLetterTargetArn")));
+
+        String decider = String.valueOf(template.properties("DeciderFunction").get("Policies"));
+        String sender = String.valueOf(template.properties("SenderFunction").get("Policies"));
+        assertFalse(decider.contains("ses:SendEmail") || decider.contains("sns:Publish"), "the decider sends nothing");
+        assertTrue(decider.contains("sqs:SendMessage"), "the decider queues its claimed sends");
+        assertTrue(sender.contains("ses:SendEmail") && sender.contains("sns:Publish"));
+        assertTrue(template.environment("DeciderFunction").get("SEND_QUEUE_URL").endsWith("SendQueue"),
+                template.environment("DeciderFunction").toString());
+    }
+
+    @Test
+    void aSendCannotOutliveItsLeaseNorAJobItsVisibility() {
+        int timeout = (Integer) template.resolve(template.properties("SenderFunction").get("Timeout"));
+        java.time.Duration lease = java.time.Duration.parse(String.valueOf(template.resolve(Map.of("Ref", "SendLease"))));
+        assertTrue(lease.getSeconds() > timeout, "a send still running when its lease ends would be taken for crashed: " + lease);
+        int visibility = (Integer) template.properties("SendQueue").get("VisibilityTimeout");
+        assertTrue(visibility >= 6 * timeout, "Lambda's advice for an SQS event source: six times the timeout, " + visibility);
+        assertTrue(dev.tandem.sender.SenderHandler.worstSend().getSeconds() < timeout,
+                "a send begun before the sender's margin ends within its timeout");
+    }
 }

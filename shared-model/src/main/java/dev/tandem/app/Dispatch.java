@@ -28,7 +28,6 @@ import dev.tandem.timeline.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,11 +103,24 @@ public final class Dispatch {
 
     /** Sends a batch of jobs as of {@code now}, up to {@code parallel} at once. */
     public Result send(List<SendQueue.Job> jobs, Instant now) {
+        return send(jobs, now, () -> true);
+    }
+
+    /**
+     * The same, starting no job once {@code timeLeft} says no: those go back to the queue untouched, to be delivered
+     * again (a batch that waits its turn at a low rate must not outlive its invocation).
+     */
+    public Result send(List<SendQueue.Job> jobs, Instant now, java.util.function.BooleanSupplier timeLeft) {
         Pass pass = new Pass(now, store, settings.echoLimit());
         List<SendQueue.Job> again = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Callable<Void>> work = new ArrayList<>();
         for (SendQueue.Job job : jobs) {
             work.add(() -> {
+                if (!timeLeft.getAsBoolean()) {
+                    pass.count("not-started");
+                    again.add(job);
+                    return null;
+                }
                 try {
                     if (!one(pass, job)) {
                         again.add(job);
@@ -228,7 +240,7 @@ public final class Dispatch {
             return true;
         }
         Outgoing out = Outgoing.of(send, plan, campaign.get(), contact, links);
-        Set<String> claimed = new HashSet<>(claim.links());
+        Set<String> claimed = LinkMaker.firstCodes(claim.token(), claim.links());
         List<DecisionStore.LinkItem> extra = links.items().stream().filter(l -> !claimed.contains(l.code())).toList();
         if (!extra.isEmpty()) {
             store.links(extra);
@@ -319,7 +331,9 @@ public final class Dispatch {
                 counters.add(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()));
             }
         }
-        SentMessage lookup = messageId == null ? null : new SentMessage(messageId, run.contactId(), send.channel(), run.campaign(), send.step());
+        // SMS delivery receipts name only the message id; SES's events carry the message's tags, so an email needs none.
+        SentMessage lookup = messageId == null || send.channel() != Channel.SMS ? null
+                : new SentMessage(messageId, run.contactId(), send.channel(), run.campaign(), send.step());
         store.recordSend(run, claim, sent, lookup, Runs.afterSend(out.next(), send.channel(), messageId), lines);
         pass.tally(run.campaign(), run.contactId(), counters);
         pass.emit(lines);

@@ -42,6 +42,7 @@ final class Pass {
     private final Map<String, Map<String, Long>> tally = new HashMap<>();
     private final Map<String, String> tallyShard = new HashMap<>();
     final AtomicInteger storeFailuresInARow = new AtomicInteger();
+    private final java.util.Set<String> contacts = ConcurrentHashMap.newKeySet();
 
     Pass(Instant now, DecisionStore store, int echoLimit) {
         this.now = now;
@@ -89,6 +90,14 @@ final class Pass {
             templates.putIfAbsent(id, t);
         }
         return t;
+    }
+
+    /**
+     * Takes a contact for this pass: true for the first of its runs, false for the others, which wait for the next
+     * pass. A contact's runs are decided one after another, each seeing what the one before it sent.
+     */
+    boolean reserve(String contactId) {
+        return contacts.add(contactId);
     }
 
     void count(String what) {

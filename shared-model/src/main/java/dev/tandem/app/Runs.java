@@ -99,7 +99,8 @@ final class Runs {
             TimelineEvent e = sent.get();
             Channel sentOn = e.channel().orElse(ch);
             Plan.Next next = afterSend(claim.next() == null ? new Plan.Finish("done") : claim.next(), sentOn, e.messageId());
-            SentMessage lookup = e.messageId() == null ? null : new SentMessage(e.messageId(), run.contactId(), sentOn, run.campaign(), claim.step());
+            SentMessage lookup = e.messageId() == null || sentOn != Channel.SMS ? null
+                    : new SentMessage(e.messageId(), run.contactId(), sentOn, run.campaign(), claim.step());
             store.recordSend(run, claim, e, lookup, next, List.of());
             pass.tally(run.campaign(), run.contactId(), List.of(counterOfSent(e)));
             pass.count("recovered");

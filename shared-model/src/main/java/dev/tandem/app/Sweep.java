@@ -43,9 +43,10 @@ import java.util.function.Supplier;
  * {@code invalid-definition} and counted; the store not answering leaves that run for the next sweep. Only a failure
  * of the whole (the store not answering for several runs in a row) ends the sweep.
  *
- * <p>A claim is due again when its lease ends. By then its job was sent or lost: a send that began and left no record
- * is recovered from its {@code *.sent} event or marked unknown, never resent; a job that never began is given back,
- * to be decided again.
+ * <p>A claimed run stays listed where it was due, and a sweep passes over it until its claim's lease ends. By then its
+ * job was sent or lost: a send that began and left no record is recovered from its {@code *.sent} event or marked
+ * unknown, never resent; a job that never began is given back, to be decided again. (Listing it again at the lease's
+ * end would rewrite its index entry twice for every send; reading past it costs a fraction of a read.)
  */
 public final class Sweep {
     private final DecisionStore store;
@@ -191,6 +192,11 @@ public final class Sweep {
                     }
                 } else {
                     Run run = (Run) item;
+                    if (!pass.reserve(run.contactId())) {
+                        // Another run of this contact is decided in this pass: this one waits for the next, to see it.
+                        pass.count("contact-busy");
+                        continue;
+                    }
                     runs.add(() -> {
                         if (!timeLeft.getAsBoolean()) {
                             return false;
@@ -272,6 +278,16 @@ public final class Sweep {
             List<Callable<Boolean>> enrol = new ArrayList<>();
             for (String contactId : page.contactIds()) {
                 Launch l = current;
+                if (!pass.reserve(contactId)) {
+                    // Another run of this contact is decided in this pass: this one is stored, due, for the next.
+                    enrol.add(() -> {
+                        Runs.safely(store, pass, Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()),
+                                () -> store.schedule(Run.launched(contactId, l.campaign(), l.launchId(), first, l.at())));
+                        pass.count("contact-busy");
+                        return true;
+                    });
+                    continue;
+                }
                 enrol.add(() -> {
                     if (!timeLeft.getAsBoolean()) {
                         return false;
@@ -329,7 +345,12 @@ public final class Sweep {
     private void decide(Pass pass, Outbox out, Run run) {
         Instant now = pass.now;
         if (run.claim() != null) {
-            leaseEnded(pass, run);
+            // A claimed run stays listed at its due time: its job is on its way until the claim's lease ends.
+            if (run.claim().at().plus(settings.claimLease()).isAfter(now)) {
+                pass.count("in-flight");
+            } else {
+                leaseEnded(pass, run);
+            }
             return;
         }
         Optional<Campaign> campaign = pass.campaign(run.campaign());
@@ -364,12 +385,8 @@ public final class Sweep {
             return;
         }
         Outgoing o = Outgoing.of(send, plan, campaign.get(), contact, links);
-        List<String> codes = new ArrayList<>();
-        for (DecisionStore.LinkItem l : links.items()) {
-            codes.add(l.code());
-        }
-        Run.Claim claim = new Run.Claim(token, now, send.step(), send.channel(), codes, o.next());
-        if (!store.claim(run, claim, now.plus(settings.claimLease()), links.items())) {
+        Run.Claim claim = new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next());
+        if (!store.claim(run, claim, links.items())) {
             pass.count("contended");
             return;
         }

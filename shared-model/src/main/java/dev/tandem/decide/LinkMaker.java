@@ -23,6 +23,7 @@ public final class LinkMaker implements Links {
     private final String step;
     private final Supplier<String> codes;
     private final List<LinkItem> items = new ArrayList<>();
+    private int drawn;
 
     public LinkMaker(String base, String contactId, String campaign, String step, Supplier<String> codes) {
         this.base = trim(Objects.requireNonNull(base, "base"));
@@ -63,7 +64,7 @@ public final class LinkMaker implements Links {
 
     @Override
     public String shortLink(String url) {
-        String code = codes.get();
+        String code = draw();
         items.add(new LinkItem(LinkItem.LINK, code, url, null, null, contactId, campaign, step));
         return base + "/l/" + code;
     }
@@ -75,14 +76,34 @@ public final class LinkMaker implements Links {
 
     @Override
     public String newViewCode() {
-        return codes.get();
+        return draw();
     }
 
     @Override
     public String newUnsubscribeCode() {
-        String code = codes.get();
+        String code = draw();
         items.add(new LinkItem(LinkItem.UNSUBSCRIBE, code, null, null, null, contactId, campaign, step));
         return code;
+    }
+
+    private String draw() {
+        drawn++;
+        return codes.get();
+    }
+
+    /** How many codes this message drew: with seeded codes, the first that many of its seed. */
+    public int drawn() {
+        return drawn;
+    }
+
+    /** The first {@code n} codes of a seed, as {@link #seeded} draws them. */
+    public static java.util.Set<String> firstCodes(String seed, int n) {
+        Supplier<String> s = seeded(seed);
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            out.add(s.get());
+        }
+        return out;
     }
 
     /** The web version of an email, stored as it went out. */

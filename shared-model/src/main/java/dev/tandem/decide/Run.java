@@ -5,7 +5,6 @@ import dev.tandem.contact.Channel;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,16 +30,16 @@ public record Run(
     public enum Kind { LAUNCH, TRIGGER }
 
     /**
-     * A send in progress: who claimed it, when, the step and channel it sends on, the link codes written with it,
+     * A send in progress: who claimed it, when, the step and channel it sends on, how many link codes (the first ones its
+     * token seeds) were written with it,
      * and where the run goes once the message is out ({@code next}, a {@link Plan.Continue} or {@link Plan.Finish};
      * null on claims written before it was kept). The decider claims; the sender that takes the claim's job sends.
      * A claim whose job never began sending is given back after its lease; one that began and left no record is
      * marked unknown, never resent.
      */
-    public record Claim(String token, Instant at, String step, Channel channel, List<String> links, Plan.Next next) {
+    public record Claim(String token, Instant at, String step, Channel channel, int links, Plan.Next next) {
         public Claim {
             Objects.requireNonNull(token, "token");
-            links = links == null ? List.of() : List.copyOf(links);
         }
     }
 

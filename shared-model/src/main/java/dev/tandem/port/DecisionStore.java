@@ -75,10 +75,10 @@ public interface DecisionStore {
 
     /**
      * Claims a send: writes the link items, then the run with its claim (new, or at the version read and not claimed),
-     * due again at {@code leaseUntil} so that a claim whose job was lost comes back to a sweep. False when another
-     * writer got there first.
+     * still listed at its due time, so that a claim whose job was lost comes back to a sweep once its lease ends.
+     * False when another writer got there first.
      */
-    boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> links);
+    boolean claim(Run run, Run.Claim claim, List<LinkItem> links);
 
     /** Writes link items a sender's message has beyond those written with the claim. */
     void links(List<LinkItem> links);

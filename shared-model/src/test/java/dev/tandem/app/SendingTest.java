@@ -46,15 +46,7 @@ class SendingTest {
     static final Instant T0 = Instant.parse("2026-12-01T17:00:00Z");
     static final Duration CLAIM_LEASE = Duration.ofHours(2);
     static final Duration SEND_LEASE = Duration.ofMinutes(2);
-    static final Pacer NO_WAIT = new Pacer() {
-        @Override
-        public void acquire(Channel channel) {
-        }
-
-        @Override
-        public void backoff(int attempt) {
-        }
-    };
+    static final Pacer NO_WAIT = channel -> { };
 
     final InMemoryDecisionStore store = new InMemoryDecisionStore(4);
     final List<SendQueue.Job> queue = Collections.synchronizedList(new ArrayList<>());
@@ -314,9 +306,10 @@ class SendingTest {
         String id = contact("fa");
         launch("winter", List.of(id), T0);
         launch("flash", List.of(id), T0);
-        sweep.run(T0, () -> true);
+        Sweep.Result first = sweep.run(T0, () -> true);
         List<SendQueue.Job> jobs = take();
-        assertEquals(2, jobs.size(), "both decided from the same view");
+        assertEquals(1, jobs.size(), "one run of a contact a pass: the other waits to see what this one sends");
+        assertTrue(first.counts().get("contact-busy") >= 1, first.counts().toString());
 
         dispatch().send(jobs, T0.plusSeconds(1));
         for (int tick = 1; tick <= 3; tick++) {
@@ -328,6 +321,28 @@ class SendingTest {
         assertEquals(1, emails.size() + sms.size(), "the default minimum gap of four hours holds across campaigns");
         List<Run> runs = List.of(store.run(id, "winter", "l-winter").orElseThrow(), store.run(id, "flash", "l-flash").orElseThrow());
         assertTrue(runs.stream().anyMatch(r -> r.dueAt().isAfter(T0.plus(Duration.ofHours(3)))), "the other waits for the gap: " + runs);
+    }
+
+    @Test
+    void twoJobsForOneContactNeverBothBegin() {
+        // Two sweeps that overlap (or a job delivered late) can still put two sends of one contact in the queue.
+        emailFirst("winter");
+        smsFirst("flash");
+        String id = contact("fb");
+        launch("winter", List.of(id), T0);
+        sweep.run(T0, () -> true);
+        launch("flash", List.of(id), T0);
+        Sweep other = new Sweep(store, queue::addAll, () -> UUID.randomUUID().toString(),
+                new Sweep.Settings(BASE, CLAIM_LEASE, SEND_LEASE, 200, 7, 9, 4, 1000));
+        other.run(T0, () -> true);
+        List<SendQueue.Job> jobs = take();
+        assertEquals(2, jobs.size(), "both claimed from views without the other");
+
+        Dispatch.Result r = dispatch().send(jobs, T0.plusSeconds(1));
+
+        assertEquals(1, emails.size() + sms.size(), r.counts().toString());
+        // The second either finds the first under way and is given back, or finds it sent and waits for the gap.
+        assertEquals(1, r.counts().getOrDefault("contact-busy", 0) + r.counts().getOrDefault("rechecked", 0), r.counts().toString());
     }
 
     @Test

@@ -188,14 +188,14 @@ public class InMemoryDecisionStore implements DecisionStore {
     // --- claims and sends --------------------------------------------------------------------------
 
     @Override
-    public synchronized boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> items) {
+    public synchronized boolean claim(Run run, Run.Claim claim, List<LinkItem> items) {
         links(items);
         Stored s = runs.get(key(run));
         if (run.isNew() ? s != null : s == null || s.run().version() != run.version() || s.run().claim() != null) {
             return false;
         }
         Run claimed = with(run, run.step(), run.dueAt(), run.armed(), run.data(), run.isNew() ? 0 : run.version() + 1, claim);
-        runs.put(key(run), new Stored(claimed, leaseUntil, "due", s == null ? List.of() : s.history()));
+        runs.put(key(run), new Stored(claimed, run.dueAt(), "due", s == null ? List.of() : s.history()));
         return true;
     }
 

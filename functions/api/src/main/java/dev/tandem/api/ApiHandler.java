@@ -14,6 +14,7 @@ import dev.tandem.port.EngagementStore;
 import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.port.Pacer;
 import dev.tandem.port.Schedules;
+import dev.tandem.aws.store.DynamoCampaignStore;
 import dev.tandem.aws.store.DynamoDecisionStore;
 import dev.tandem.aws.store.DynamoEngagementStore;
 import dev.tandem.aws.Env;
@@ -76,11 +77,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private static Services wire(Env env) {
         StoreConfig config = StoreConfig.from(env);
-        DynamoDecisionStore decisions = new DynamoDecisionStore(Clients.dynamo(), config);
+        DynamoContactStore contacts = new DynamoContactStore(Clients.dynamo(), config);
+        DynamoCampaignStore campaigns = new DynamoCampaignStore(Clients.dynamo(), config);
+        DynamoDecisionStore decisions = new DynamoDecisionStore(Clients.dynamo(), config, contacts, campaigns);
         DynamoEngagementStore engagements = new DynamoEngagementStore(Clients.dynamo(), config);
         Schedules schedules = new EventBridgeSchedules(EventBridgeSchedules.client(), env.require("SCHEDULE_GROUP"),
                 env.require("DECIDER_ARN"), env.require("SCHEDULER_ROLE_ARN"));
-        return new Services(new DynamoContactStore(Clients.dynamo(), config), decisions, decisions, engagements, schedules);
+        return new Services(contacts, campaigns, decisions, engagements, schedules);
     }
 
     /** What the routes work with: the stores and the scheduler. */

@@ -42,8 +42,13 @@ public final class DeciderHandler implements RequestStreamHandler {
      * {@link #worstDecision}).
      */
     public static final long MARGIN_MILLIS = 40_000;
-    /** Runs decided at once: the work is waiting on DynamoDB, not computing. */
-    static final int THREADS = 32;
+    /** Runs decided at once: the work is waiting on DynamoDB, not computing. {@code SWEEP_THREADS} sets another number. */
+    static final int THREADS = 64;
+
+    static int threads(Env env) {
+        String set = env.optional("SWEEP_THREADS");
+        return set == null ? THREADS : Integer.parseInt(set);
+    }
 
     private final Sweep sweep;
     private final Clock clock;
@@ -68,11 +73,11 @@ public final class DeciderHandler implements RequestStreamHandler {
 
     public DeciderHandler(Env env, Clock clock) {
         this(new Sweep(
-                new DynamoDecisionStore(Clients.dynamo(), StoreConfig.from(env)),
+                DynamoDecisionStore.on(Clients.dynamo(), StoreConfig.from(env)),
                 new SqsSendQueue(SqsSendQueue.client(), env.require("SEND_QUEUE_URL")),
                 () -> UUID.randomUUID().toString(),
                 new Sweep.Settings(env.require("PUBLIC_BASE_URL"), Duration.parse(env.require("CLAIM_LEASE")),
-                        Duration.parse(env.require("SEND_LEASE")), 200, 100, 500, THREADS, env.requireInt("DECISION_ECHO"))),
+                        Duration.parse(env.require("SEND_LEASE")), 200, 100, 500, threads(env), env.requireInt("DECISION_ECHO"))),
                 clock, new Metrics(env.optional("STACK_NAME")));
     }
 

@@ -47,18 +47,25 @@ import static dev.tandem.aws.store.DynamoContactStore.key;
  * The decider's and the definitions' side of the table: due work on the sharded GSI1 index, runs moved
  * under their version, claims, sends and their records, launches, definitions, counters and codes.
  */
-public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
+public final class DynamoDecisionStore implements DecisionStore {
     static final int HISTORY = 20;
     private static final AttributeValue EMPTY_LIST = AttributeValue.builder().l(List.of()).build();
 
     private final DynamoDbClient db;
     private final StoreConfig config;
     private final DynamoContactStore contacts;
+    private final DynamoCampaignStore definitions;
 
-    public DynamoDecisionStore(DynamoDbClient db, StoreConfig config) {
+    public DynamoDecisionStore(DynamoDbClient db, StoreConfig config, DynamoContactStore contacts, DynamoCampaignStore definitions) {
         this.db = Objects.requireNonNull(db, "db");
         this.config = Objects.requireNonNull(config, "config");
-        this.contacts = new DynamoContactStore(db, config);
+        this.contacts = Objects.requireNonNull(contacts, "contacts");
+        this.definitions = Objects.requireNonNull(definitions, "definitions");
+    }
+
+    /** The store with its collaborators on the same table: what the functions use. */
+    public static DynamoDecisionStore on(DynamoDbClient db, StoreConfig config) {
+        return new DynamoDecisionStore(db, config, new DynamoContactStore(db, config), new DynamoCampaignStore(db, config));
     }
 
     @Override
@@ -84,7 +91,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         for (Map<String, AttributeValue> item : r.items()) {
             String type = string(item, Keys.TYPE);
             if ("launch".equals(type)) {
-                items.add(launchOf(item));
+                items.add(DynamoCampaignStore.launchOf(item));
             } else if (RunItems.TYPE.equals(type)) {
                 items.add(runOf(item));
             }
@@ -116,11 +123,8 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         AttributeValue c = item.get("claim");
         if (c != null && c.hasM()) {
             AttributeValue ch = c.m().get("channel");
-            List<String> links = new ArrayList<>();
             AttributeValue lv = c.m().get("links");
-            if (lv != null && lv.hasL()) {
-                lv.l().forEach(v -> links.add(v.s()));
-            }
+            int links = lv == null || lv.n() == null ? 0 : Integer.parseInt(lv.n());
             claim = new Run.Claim(string(c.m(), "token"), Instant.parse(string(c.m(), "at")), string(c.m(), "step"),
                     ch == null ? null : dev.tandem.contact.Channel.parse("claim.channel", ch.s()), links, nextOf(c.m().get("next")));
         }
@@ -167,8 +171,8 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         if (c.channel() != null) {
             v.put("channel", s(c.channel().wire()));
         }
-        if (!c.links().isEmpty()) {
-            v.put("links", AttributeValues.of(c.links()));
+        if (c.links() > 0) {
+            v.put("links", n(c.links()));
         }
         if (c.next() instanceof Plan.Continue n) {
             v.put("next", m(Map.of("kind", s("continue"), "step", s(n.step()), "dueAt", s(n.dueAt().toString()),
@@ -291,16 +295,6 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
             return this;
         }
 
-        /** Moves the run's place on the due index only (a claim's lease), leaving its own due time as it is. */
-        RunUpdate listedAt(Instant at) {
-            names.put("#g1pk", Keys.GSI1PK);
-            names.put("#g1sk", Keys.GSI1SK);
-            values.put(":g1pk", s(Keys.due(run.contactId(), config.shards())));
-            values.put(":g1sk", s(Keys.dueSort(at, run.contactId(), run.campaign(), run.occurrence())));
-            sets.add("#g1pk = :g1pk, #g1sk = :g1sk");
-            return this;
-        }
-
         RunUpdate next(Plan.Next next, Instant now) {
             if (next instanceof Plan.Continue c) {
                 names.put("#step", "step");
@@ -367,11 +361,11 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     /**
      * The link items first (plain puts: their codes are 128 bits drawn for this claim, so they meet no other writer),
-     * then the run with its claim, listed on the due index at the lease's end. Links of a claim that loses are left
-     * to expire: nothing refers to them.
+     * then the run with its claim, listed where it was due. Links of a claim that loses are left to expire: nothing
+     * refers to them.
      */
     @Override
-    public boolean claim(Run run, Run.Claim claim, Instant leaseUntil, List<LinkItem> links) {
+    public boolean claim(Run run, Run.Claim claim, List<LinkItem> links) {
         links(links);
         List<String> refs = new ArrayList<>();
         for (LinkItem l : links) {
@@ -381,14 +375,13 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         // retry must not take the claim for another writer's (its job would never be queued).
         if (run.isNew()) {
             Map<String, AttributeValue> item = newRun(run, new Plan.Wait(run.dueAt(), run.armed()), claim, refs, List.of());
-            item.put(Keys.GSI1SK, s(Keys.dueSort(leaseUntil, run.contactId(), run.campaign(), run.occurrence())));
             return Writes.conditional(() -> db.putItem(r -> r.tableName(config.table()).item(item)
                     .conditionExpression("attribute_not_exists(PK) OR #claim.#token = :token")
                     .expressionAttributeNames(Map.of("#claim", "claim", "#token", "token"))
                     .expressionAttributeValues(Map.of(":token", s(claim.token())))));
         }
         return Writes.conditional(() -> db.updateItem(RunItems.request(new RunUpdate(run).atVersionOrClaimedBy(claim).claim(claim)
-                .refs(refs).listedAt(leaseUntil).build())));
+                .refs(refs).build())));
     }
 
     @Override
@@ -446,7 +439,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         }
         if (l.html() != null) {
             // Stored compressed: email HTML shrinks four to eight times, and write units are per kilobyte.
-            item.put("htmlGz", AttributeValue.builder().b(software.amazon.awssdk.core.SdkBytes.fromByteArray(gzip(l.html()))).build());
+            item.put("htmlGz", AttributeValue.builder().b(software.amazon.awssdk.core.SdkBytes.fromByteArray(DynamoCampaignStore.gzip(l.html()))).build());
         }
         item.put(Keys.EXPIRES_AT, n(EventItems.expiry(at, config.retention())));
         return item;
@@ -585,60 +578,6 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
 
     // --- launches ------------------------------------------------------------------------------
 
-    static Launch launchOf(Map<String, AttributeValue> item) {
-        List<String> audience = null;
-        AttributeValue a = item.get("audience");
-        if (a != null && a.hasL()) {
-            audience = new ArrayList<>();
-            for (AttributeValue v : a.l()) {
-                audience.add(v.s());
-            }
-        }
-        String local = string(item, "localAt");
-        return new Launch(string(item, "campaign"), string(item, "launchId"), Instant.parse(string(item, "at")),
-                local == null ? null : LocalDateTime.parse(local), string(item, "zone"), audience,
-                string(item, "cursor"), Long.parseLong(item.get("version").n()));
-    }
-
-    @Override
-    public Launch createLaunch(Launch l, Instant now) {
-        Map<String, AttributeValue> item = key(Keys.campaign(l.campaign()), Keys.launch(l.launchId()));
-        item.put(Keys.TYPE, s("launch"));
-        item.put("campaign", s(l.campaign()));
-        item.put("launchId", s(l.launchId()));
-        item.put("at", s(l.at().toString()));
-        if (l.localAt() != null) {
-            item.put("localAt", s(l.localAt().toString()));
-        }
-        if (l.zone() != null) {
-            item.put("zone", s(l.zone()));
-        }
-        if (l.audience() != null) {
-            item.put("audience", AttributeValues.of(l.audience()));
-        }
-        item.put("version", n(0));
-        item.put("status", s("due"));
-        item.put("createdAt", s(now.toString()));
-        item.put(Keys.GSI1PK, s(Keys.due(l.campaign(), config.shards())));
-        item.put(Keys.GSI1SK, s(Keys.dueSort(l.at(), "launch", l.campaign(), l.launchId())));
-        try {
-            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
-            return new Launch(l.campaign(), l.launchId(), l.at(), l.localAt(), l.zone(), l.audience(), null, 0);
-        } catch (ConditionalCheckFailedException e) {
-            return launch(l.campaign(), l.launchId()).orElseThrow();
-        }
-    }
-
-    @Override
-    public Optional<Launch> launch(String campaign, String launchId) {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table())
-                .key(key(Keys.campaign(campaign), Keys.launch(launchId))).consistentRead(true)).item();
-        if (item == null || item.isEmpty() || !"due".equals(string(item, "status"))) {
-            return Optional.empty();
-        }
-        return Optional.of(launchOf(item));
-    }
-
     @Override
     public AudiencePage audience(Launch launch, int limit) {
         if (!launch.everyone()) {
@@ -659,7 +598,7 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         while (shard < config.shards() && ids.size() < limit) {
             QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
                     .keyConditionExpression("GSI1PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s("AUD#" + shard)))
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.audienceShard(shard))))
                     .limit(limit - ids.size());
             if (start != null) {
                 q.exclusiveStartKey(start);
@@ -708,118 +647,25 @@ public final class DynamoDecisionStore implements DecisionStore, CampaignStore {
         }
     }
 
-    // --- definitions ---------------------------------------------------------------------------
+    // --- definitions, read through the campaign store ------------------------------------------
 
     @Override
-    public void putTemplate(MessageTemplate t) {
-        putDefinition(Keys.template(t.id()), Keys.DEF, "template", t.toMap());
-    }
-
-    @Override
-    public Optional<MessageTemplate> template(String id) {
-        return definition(Keys.template(id), Keys.DEF).map(d -> MessageTemplate.restore(id, d));
-    }
-
-    @Override
-    public void putCampaign(Campaign c) {
-        Map<String, AttributeValue> item = definitionItem(Keys.campaign(c.id()), Keys.DEF, "campaign", c.toMap());
-        item.put(Keys.GSI1PK, s(Keys.CAMPAIGNS));
-        item.put(Keys.GSI1SK, s(c.id()));
-        db.putItem(r -> r.tableName(config.table()).item(item));
+    public Optional<Launch> launch(String campaign, String launchId) {
+        return definitions.launch(campaign, launchId);
     }
 
     @Override
     public Optional<Campaign> campaign(String id) {
-        return definition(Keys.campaign(id), Keys.DEF).map(d -> Campaign.restore(id, d));
+        return definitions.campaign(id);
     }
 
     @Override
-    public List<Campaign> campaigns() {
-        List<Campaign> out = new ArrayList<>();
-        for (Map<String, AttributeValue> item : DynamoContactStore.indexPartition(db, config, Keys.CAMPAIGNS)) {
-            out.add(Campaign.restore(string(item, Keys.GSI1SK), AttributeValues.toJava(item.get("definition").m())));
-        }
-        return out;
+    public Optional<MessageTemplate> template(String id) {
+        return definitions.template(id);
     }
 
     @Override
     public ContactPolicy policy() {
-        return definition(Keys.config(), "POLICY").map(ContactPolicy::from).orElse(ContactPolicy.DEFAULT);
-    }
-
-    @Override
-    public void putPolicy(ContactPolicy policy) {
-        putDefinition(Keys.config(), "POLICY", "policy", policy.toMap());
-    }
-
-    /** Templates, campaigns and the policy: each one item whose {@code definition} is what the API accepted. */
-    private void putDefinition(String pk, String sk, String type, Map<String, Object> definition) {
-        Map<String, AttributeValue> item = definitionItem(pk, sk, type, definition);
-        db.putItem(r -> r.tableName(config.table()).item(item));
-    }
-
-    private static Map<String, AttributeValue> definitionItem(String pk, String sk, String type, Map<String, Object> definition) {
-        Map<String, AttributeValue> item = key(pk, sk);
-        item.put(Keys.TYPE, s(type));
-        item.put("definition", AttributeValues.of(definition));
-        return item;
-    }
-
-    private Optional<Map<String, Object>> definition(String pk, String sk) {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(pk, sk))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(AttributeValues.toJava(item.get("definition").m()));
-    }
-
-    @Override
-    public Map<String, Long> stats(String campaign) {
-        Map<String, Long> out = new TreeMap<>();
-        QueryResponse r = db.query(q -> q.tableName(config.table())
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :stats)")
-                .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":stats", s("STATS#"))));
-        for (Map<String, AttributeValue> item : r.items()) {
-            item.forEach((k, v) -> {
-                if (v.n() != null) {
-                    out.merge(k, Long.parseLong(v.n()), Long::sum);
-                }
-            });
-        }
-        return out;
-    }
-
-    @Override
-    public Optional<Target> target(String kind, String code) {
-        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.code(kind, code), Keys.LOOKUP))).item();
-        if (item == null || item.isEmpty() || !kind.equals(string(item, Keys.TYPE))) {
-            return Optional.empty();
-        }
-        return Optional.of(new Target(kind, code, string(item, "contactId"), string(item, "campaign"), string(item, "step"),
-                string(item, "url"), string(item, "subject"),
-                item.get("htmlGz") == null ? null : gunzip(item.get("htmlGz").b().asByteArray())));
-    }
-
-    static byte[] gzip(String text) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
-            z.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static String gunzip(byte[] bytes) {
-        try (java.util.zip.GZIPInputStream z = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return new String(z.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** For tests: the stored view of a contact's profile, timeline and runs. */
-    ContactStore contacts() {
-        return contacts;
+        return definitions.policy();
     }
 }

@@ -23,6 +23,7 @@ import java.util.Locale;
  * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
  * TEMPLATE#{id}       DEF                                  a message template
  * CONFIG              POLICY                               the contact policy
+ * RATE#{channel}      {epochSecond}                        the sending rate's tokens taken of that second, for a few minutes
  * LINK#{code}, VIEW#{code}, UNSUB#{code}   LOOKUP          a short link, an email's web version, a one-click unsubscribe
  * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason, for 30 days
  *                                                          (GSI1: UNM#{EMAIL#a | PHONE#n | C#id} / {time}#{id}, what it names)
@@ -101,7 +102,7 @@ public final class Keys {
     }
 
     public static String stats(String contactId, int shards) {
-        return "STATS#" + shard(contactId, shards);
+        return STATS_PREFIX + shard(contactId, shards);
     }
 
     public static final String DEF = "DEF";
@@ -116,6 +117,11 @@ public final class Keys {
         return "LAUNCH#" + launchId;
     }
 
+    /** The contact policy's sort key, under {@link #config()}. */
+    public static final String POLICY = "POLICY";
+    /** Every stats shard's sort key begins with this. */
+    public static final String STATS_PREFIX = "STATS#";
+
     public static String config() {
         return "CONFIG";
     }
@@ -127,6 +133,15 @@ public final class Keys {
             case "unsubscribe" -> "UNSUB#" + code;
             default -> throw new IllegalArgumentException("unknown code kind " + kind);
         };
+    }
+
+    /** The partition of a channel's rate tokens: one item per second. */
+    public static String rate(String channel) {
+        return "RATE#" + channel;
+    }
+
+    public static String second(long epochSecond) {
+        return Long.toString(epochSecond);
     }
 
     public static String unmatched(Instant at) {
@@ -156,7 +171,11 @@ public final class Keys {
 
     /** The audience shard a profile lists under, so launching to every contact reads shards, not the table. */
     public static String audience(String contactId, int shards) {
-        return "AUD#" + shard(contactId, shards);
+        return audienceShard(shard(contactId, shards));
+    }
+
+    public static String audienceShard(int shard) {
+        return "AUD#" + shard;
     }
 
     public static int shard(String id, int shards) {

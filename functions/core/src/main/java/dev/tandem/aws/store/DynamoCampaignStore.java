@@ -1,0 +1,206 @@
+package dev.tandem.aws.store;
+
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.ContactPolicy;
+import dev.tandem.campaign.MessageTemplate;
+import dev.tandem.decide.Launch;
+import dev.tandem.port.CampaignStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.tandem.aws.store.AttributeValues.n;
+import static dev.tandem.aws.store.AttributeValues.s;
+import static dev.tandem.aws.store.AttributeValues.string;
+import static dev.tandem.aws.store.DynamoContactStore.key;
+
+/**
+ * What the API keeps about campaigns: templates, campaigns and the contact policy as they were accepted, launches,
+ * the campaign counters, and the items a message's links and web version resolve through.
+ */
+public final class DynamoCampaignStore implements CampaignStore {
+    private final DynamoDbClient db;
+    private final StoreConfig config;
+
+    public DynamoCampaignStore(DynamoDbClient db, StoreConfig config) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    // --- launches ------------------------------------------------------------------------------
+
+    static Launch launchOf(Map<String, AttributeValue> item) {
+        List<String> audience = null;
+        AttributeValue a = item.get("audience");
+        if (a != null && a.hasL()) {
+            audience = new ArrayList<>();
+            for (AttributeValue v : a.l()) {
+                audience.add(v.s());
+            }
+        }
+        String local = string(item, "localAt");
+        return new Launch(string(item, "campaign"), string(item, "launchId"), Instant.parse(string(item, "at")),
+                local == null ? null : LocalDateTime.parse(local), string(item, "zone"), audience,
+                string(item, "cursor"), Long.parseLong(item.get("version").n()));
+    }
+
+    @Override
+    public Launch createLaunch(Launch l, Instant now) {
+        Map<String, AttributeValue> item = key(Keys.campaign(l.campaign()), Keys.launch(l.launchId()));
+        item.put(Keys.TYPE, s("launch"));
+        item.put("campaign", s(l.campaign()));
+        item.put("launchId", s(l.launchId()));
+        item.put("at", s(l.at().toString()));
+        if (l.localAt() != null) {
+            item.put("localAt", s(l.localAt().toString()));
+        }
+        if (l.zone() != null) {
+            item.put("zone", s(l.zone()));
+        }
+        if (l.audience() != null) {
+            item.put("audience", AttributeValues.of(l.audience()));
+        }
+        item.put("version", n(0));
+        item.put("status", s("due"));
+        item.put("createdAt", s(now.toString()));
+        item.put(Keys.GSI1PK, s(Keys.due(l.campaign(), config.shards())));
+        item.put(Keys.GSI1SK, s(Keys.dueSort(l.at(), "launch", l.campaign(), l.launchId())));
+        try {
+            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
+            return new Launch(l.campaign(), l.launchId(), l.at(), l.localAt(), l.zone(), l.audience(), null, 0);
+        } catch (ConditionalCheckFailedException e) {
+            return launch(l.campaign(), l.launchId()).orElseThrow();
+        }
+    }
+
+    /** A launch still enrolling its audience; none once it is done. */
+    public Optional<Launch> launch(String campaign, String launchId) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table())
+                .key(key(Keys.campaign(campaign), Keys.launch(launchId))).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || !"due".equals(string(item, "status"))) {
+            return Optional.empty();
+        }
+        return Optional.of(launchOf(item));
+    }
+
+    // --- definitions ---------------------------------------------------------------------------
+
+    @Override
+    public void putTemplate(MessageTemplate t) {
+        putDefinition(Keys.template(t.id()), Keys.DEF, "template", t.toMap());
+    }
+
+    @Override
+    public Optional<MessageTemplate> template(String id) {
+        return definition(Keys.template(id), Keys.DEF).map(d -> MessageTemplate.restore(id, d));
+    }
+
+    @Override
+    public void putCampaign(Campaign c) {
+        Map<String, AttributeValue> item = definitionItem(Keys.campaign(c.id()), Keys.DEF, "campaign", c.toMap());
+        item.put(Keys.GSI1PK, s(Keys.CAMPAIGNS));
+        item.put(Keys.GSI1SK, s(c.id()));
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    @Override
+    public Optional<Campaign> campaign(String id) {
+        return definition(Keys.campaign(id), Keys.DEF).map(d -> Campaign.restore(id, d));
+    }
+
+    @Override
+    public List<Campaign> campaigns() {
+        List<Campaign> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : DynamoContactStore.indexPartition(db, config, Keys.CAMPAIGNS)) {
+            out.add(Campaign.restore(string(item, Keys.GSI1SK), AttributeValues.toJava(item.get("definition").m())));
+        }
+        return out;
+    }
+
+    @Override
+    public ContactPolicy policy() {
+        return definition(Keys.config(), Keys.POLICY).map(ContactPolicy::from).orElse(ContactPolicy.DEFAULT);
+    }
+
+    @Override
+    public void putPolicy(ContactPolicy policy) {
+        putDefinition(Keys.config(), Keys.POLICY, "policy", policy.toMap());
+    }
+
+    /** Templates, campaigns and the policy: each one item whose {@code definition} is what the API accepted. */
+    private void putDefinition(String pk, String sk, String type, Map<String, Object> definition) {
+        Map<String, AttributeValue> item = definitionItem(pk, sk, type, definition);
+        db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    private static Map<String, AttributeValue> definitionItem(String pk, String sk, String type, Map<String, Object> definition) {
+        Map<String, AttributeValue> item = key(pk, sk);
+        item.put(Keys.TYPE, s(type));
+        item.put("definition", AttributeValues.of(definition));
+        return item;
+    }
+
+    private Optional<Map<String, Object>> definition(String pk, String sk) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(pk, sk))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(AttributeValues.toJava(item.get("definition").m()));
+    }
+
+    @Override
+    public Map<String, Long> stats(String campaign) {
+        Map<String, Long> out = new TreeMap<>();
+        QueryResponse r = db.query(q -> q.tableName(config.table())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :stats)")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":stats", s(Keys.STATS_PREFIX))));
+        for (Map<String, AttributeValue> item : r.items()) {
+            item.forEach((k, v) -> {
+                if (v.n() != null) {
+                    out.merge(k, Long.parseLong(v.n()), Long::sum);
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Target> target(String kind, String code) {
+        Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.code(kind, code), Keys.LOOKUP))).item();
+        if (item == null || item.isEmpty() || !kind.equals(string(item, Keys.TYPE))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(kind, code, string(item, "contactId"), string(item, "campaign"), string(item, "step"),
+                string(item, "url"), string(item, "subject"),
+                item.get("htmlGz") == null ? null : gunzip(item.get("htmlGz").b().asByteArray())));
+    }
+
+    static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static String gunzip(byte[] bytes) {
+        try (java.util.zip.GZIPInputStream z = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return new String(z.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
