@@ -390,7 +390,7 @@ public final class Sweep {
             pass.count("contended");
             return;
         }
-        out.add(new SendQueue.Job(run.contactId(), run.campaign(), run.occurrence(), token, 0));
+        out.add(new SendQueue.Job(run.contactId(), run.campaign(), run.occurrence(), token));
         pass.count("claimed");
     }
 

@@ -14,8 +14,8 @@ public interface SendQueue {
     /** Puts jobs on the queue, as few requests as the queue allows. */
     void put(List<Job> jobs);
 
-    /** One claimed send: the run's key, the claim's token, and how many times it was tried already. */
-    record Job(String contactId, String campaign, String occurrence, String token, int attempt) {
+    /** One claimed send: the run's key and the claim's token. */
+    record Job(String contactId, String campaign, String occurrence, String token) {
         public Job {
             Objects.requireNonNull(contactId, "contactId");
             Objects.requireNonNull(campaign, "campaign");
@@ -29,14 +29,12 @@ public interface SendQueue {
             m.put("campaign", campaign);
             m.put("occurrence", occurrence);
             m.put("token", token);
-            m.put("attempt", attempt);
             return m;
         }
 
         /** A job from its map; a missing or mistyped field is named. */
         public static Job fromMap(Map<?, ?> m) {
-            return new Job(text(m, "contactId"), text(m, "campaign"), text(m, "occurrence"), text(m, "token"),
-                    m.get("attempt") instanceof Number n ? n.intValue() : 0);
+            return new Job(text(m, "contactId"), text(m, "campaign"), text(m, "occurrence"), text(m, "token"));
         }
 
         private static String text(Map<?, ?> m, String field) {

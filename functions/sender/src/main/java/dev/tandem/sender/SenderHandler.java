@@ -100,7 +100,7 @@ public final class SenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
      * of the SES account and the SMS settings.
      */
     public void prime() {
-        dispatch.send(List.of(new SendQueue.Job(Priming.ID, "prime", "prime", "prime", 0)), Instant.EPOCH);
+        dispatch.send(List.of(new SendQueue.Job(Priming.ID, "prime", "prime", "prime")), Instant.EPOCH);
         Priming.quietly(() -> SesEmailSender.client().getAccount(r -> { }));
         Priming.quietly(() -> SnsSmsSender.client().getSMSAttributes(r -> r.attributes("DefaultSMSType")));
     }
