@@ -13,6 +13,7 @@ import dev.tandem.decide.Run;
 import dev.tandem.ingest.CampaignStats;
 import dev.tandem.port.DecisionStore;
 import dev.tandem.port.SendQueue;
+import dev.tandem.port.StoreUnavailableException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -185,6 +186,7 @@ public final class Sweep {
             }
             DecisionStore.DuePage page = store.due(shard, pass.now, cursor, settings.pageSize());
             List<Callable<Boolean>> runs = new ArrayList<>();
+            List<Decided> decided = java.util.Collections.synchronizedList(new ArrayList<>());
             for (Object item : page.items()) {
                 if (item instanceof Launch l) {
                     if (!launch(pass, out, l, timeLeft)) {
@@ -201,15 +203,18 @@ public final class Sweep {
                         if (!timeLeft.getAsBoolean()) {
                             return false;
                         }
-                        Runs.safely(store, pass, run, () -> decide(pass, out, run));
+                        Runs.safely(store, pass, run, () -> decide(pass, decided, run));
                         return true;
                     });
                 }
             }
+            boolean finished = true;
             for (Boolean done : all(workPool, runs)) {
-                if (!done) {
-                    return false;
-                }
+                finished &= done;
+            }
+            claim(pass, out, decided);
+            if (!finished) {
+                return false;
             }
             cursor = page.next();
         } while (cursor != null);
@@ -276,6 +281,7 @@ public final class Sweep {
             DecisionStore.AudiencePage page = store.audience(current, settings.launchPageSize());
             int errors = pass.count(Runs.ERRORS, 0);
             List<Callable<Boolean>> enrol = new ArrayList<>();
+            List<Decided> decided = java.util.Collections.synchronizedList(new ArrayList<>());
             for (String contactId : page.contactIds()) {
                 Launch l = current;
                 if (!pass.reserve(contactId)) {
@@ -293,14 +299,17 @@ public final class Sweep {
                         return false;
                     }
                     Run run = Run.launched(contactId, l.campaign(), l.launchId(), first, l.at());
-                    Runs.safely(store, pass, run, () -> enrol(pass, out, l, contactId, first));
+                    Runs.safely(store, pass, run, () -> enrol(pass, decided, l, contactId, first));
                     return true;
                 });
             }
+            boolean finished = true;
             for (Boolean done : all(workPool, enrol)) {
-                if (!done) {
-                    return false;
-                }
+                finished &= done;
+            }
+            claim(pass, out, decided);
+            if (!finished) {
+                return false;
             }
             if (pass.count(Runs.ERRORS, 0) > errors) {
                 pass.count("launch-page-retried");
@@ -321,7 +330,7 @@ public final class Sweep {
         }
     }
 
-    private void enrol(Pass pass, Outbox out, Launch launch, String contactId, String firstStep) {
+    private void enrol(Pass pass, List<Decided> page, Launch launch, String contactId, String firstStep) {
         Instant due = launch.at();
         if (launch.localAt() != null) {
             Optional<DecisionStore.SendView> v = store.view(contactId, pass.now, 0);
@@ -338,11 +347,11 @@ public final class Sweep {
             }
             return;
         }
-        decide(pass, out, run);
+        decide(pass, page, run);
     }
 
-    /** Decides one run; a send is claimed and its job queued, anything else is written at once. */
-    private void decide(Pass pass, Outbox out, Run run) {
+    /** Decides one run: a send goes to {@code page}, to be claimed with the page's others; anything else is written at once. */
+    private void decide(Pass pass, List<Decided> page, Run run) {
         Instant now = pass.now;
         if (run.claim() != null) {
             // A claimed run stays listed at its due time: its job is on its way until the claim's lease ends.
@@ -385,13 +394,53 @@ public final class Sweep {
             return;
         }
         Outgoing o = Outgoing.of(send, plan, campaign.get(), contact, links);
-        Run.Claim claim = new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next());
-        if (!store.claim(run, claim, links.items())) {
-            pass.count("contended");
+        page.add(new Decided(run, new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next()), links.items()));
+    }
+
+    /** A send decided and not yet claimed: its run, its claim, and the link items to write before the claim. */
+    private record Decided(Run run, Run.Claim claim, List<DecisionStore.LinkItem> links) {
+    }
+
+    /**
+     * Claims a page's decided sends: their link items first, 25 to a write and the writes in parallel, then each claim,
+     * in parallel, and each claimed send's job into the outbox. A page whose links could not be written claims nothing:
+     * its runs stay due (or its launch page is enrolled again).
+     */
+    private void claim(Pass pass, Outbox out, List<Decided> decided) {
+        if (decided.isEmpty()) {
             return;
         }
-        out.add(new SendQueue.Job(run.contactId(), run.campaign(), run.occurrence(), token));
-        pass.count("claimed");
+        List<DecisionStore.LinkItem> links = new ArrayList<>();
+        decided.forEach(d -> links.addAll(d.links()));
+        List<Callable<Boolean>> writes = new ArrayList<>();
+        for (int from = 0; from < links.size(); from += 25) {
+            List<DecisionStore.LinkItem> chunk = links.subList(from, Math.min(links.size(), from + 25));
+            writes.add(() -> {
+                store.links(chunk);
+                return true;
+            });
+        }
+        try {
+            all(workPool, writes);
+        } catch (StoreUnavailableException e) {
+            pass.count(Runs.ERRORS);
+            return;
+        }
+        List<Callable<Boolean>> claims = new ArrayList<>();
+        for (Decided d : decided) {
+            claims.add(() -> {
+                Runs.safely(store, pass, d.run(), () -> {
+                    if (store.claim(d.run(), d.claim(), d.links())) {
+                        out.add(new SendQueue.Job(d.run().contactId(), d.run().campaign(), d.run().occurrence(), d.claim().token()));
+                        pass.count("claimed");
+                    } else {
+                        pass.count("contended");
+                    }
+                });
+                return true;
+            });
+        }
+        all(workPool, claims);
     }
 
     /** Writes a plan that sends nothing, and counts it. */

@@ -74,13 +74,14 @@ public interface DecisionStore {
     }
 
     /**
-     * Claims a send: writes the link items, then the run with its claim (new, or at the version read and not claimed),
-     * still listed at its due time, so that a claim whose job was lost comes back to a sweep once its lease ends.
-     * False when another writer got there first.
+     * Claims a send: writes the run with its claim (new, or at the version read and not claimed), still listed at its
+     * due time, so that a claim whose job was lost comes back to a sweep once its lease ends, and naming its link items
+     * (written before, with {@link #links}), so that erasing the contact erases them. False when another writer got
+     * there first.
      */
     boolean claim(Run run, Run.Claim claim, List<LinkItem> links);
 
-    /** Writes link items a sender's message has beyond those written with the claim. */
+    /** Writes a message's link items: before its claim, and, for a sender's message, those beyond the claim's. */
     void links(List<LinkItem> links);
 
     /**

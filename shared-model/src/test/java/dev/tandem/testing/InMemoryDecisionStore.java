@@ -35,6 +35,8 @@ public class InMemoryDecisionStore implements DecisionStore {
     private final Map<String, MessageTemplate> templates = new HashMap<>();
     private ContactPolicy policy = ContactPolicy.DEFAULT;
     private final Map<String, Stored> runs = new HashMap<>();
+    /** The due index: per shard, the listed runs in (time, key) order. */
+    private final Map<Integer, java.util.TreeMap<String, String>> listed = new HashMap<>();
     private final Map<String, Guard> sendGuards = new HashMap<>();
     private final Map<String, LinkItem> links = new HashMap<>();
     private final Map<String, SentMessage> lookups = new HashMap<>();
@@ -141,33 +143,39 @@ public class InMemoryDecisionStore implements DecisionStore {
         return key(r.contactId(), r.campaign(), r.occurrence());
     }
 
+    /** Stores a run (or removes it, for null) and keeps the due index in step. */
+    private void put(String key, Stored stored) {
+        Stored before = stored == null ? runs.remove(key) : runs.put(key, stored);
+        if (before != null && before.listedAt() != null) {
+            listed.get(shardOf(before.run().contactId())).remove(sortKey(before.listedAt(), key));
+        }
+        if (stored != null && stored.listedAt() != null) {
+            listed.computeIfAbsent(shardOf(stored.run().contactId()), x -> new java.util.TreeMap<>()).put(sortKey(stored.listedAt(), key), key);
+        }
+    }
+
     private static String sortKey(Instant at, String key) {
-        return at.toString().length() + "|" + at + "|" + key;
+        return String.format(java.util.Locale.ROOT, "%020d|%s", at.toEpochMilli(), key);
     }
 
     @Override
     public synchronized DuePage due(int shard, Instant now, String cursor, int limit) {
-        TreeMap<String, Object> listed = new TreeMap<>(Comparator.comparing((String s) -> Instant.parse(s.split("\\|")[1]))
-                .thenComparing(s -> s));
-        runs.forEach((k, s) -> {
-            if (s.listedAt() != null && !s.listedAt().isAfter(now) && shardOf(s.run().contactId()) == shard) {
-                listed.put(sortKey(s.listedAt(), k), s.run());
-            }
-        });
-        if (shard == 0) {
+        List<Object> items = new ArrayList<>();
+        if (shard == 0 && cursor == null) {
             launches.forEach((k, l) -> {
                 if (!l.done() && !l.launch().at().isAfter(now)) {
-                    listed.put(sortKey(l.launch().at(), "L" + k), l.launch());
+                    items.add(l.launch());
                 }
             });
         }
-        List<Object> items = new ArrayList<>();
+        java.util.TreeMap<String, String> index = listed.getOrDefault(shard, new java.util.TreeMap<>());
+        String until = String.format(java.util.Locale.ROOT, "%020d|~", now.toEpochMilli());
         String last = null;
-        for (Map.Entry<String, Object> e : (cursor == null ? listed : listed.tailMap(cursor, false)).entrySet()) {
-            if (items.size() == limit) {
+        for (Map.Entry<String, String> e : (cursor == null ? index.headMap(until, true) : index.subMap(cursor, false, until, true)).entrySet()) {
+            if (items.size() >= limit) {
                 return new DuePage(items, last);
             }
-            items.add(e.getValue());
+            items.add(runs.get(e.getValue()).run());
             last = e.getKey();
         }
         return new DuePage(items, null);
@@ -189,13 +197,12 @@ public class InMemoryDecisionStore implements DecisionStore {
 
     @Override
     public synchronized boolean claim(Run run, Run.Claim claim, List<LinkItem> items) {
-        links(items);
         Stored s = runs.get(key(run));
         if (run.isNew() ? s != null : s == null || s.run().version() != run.version() || s.run().claim() != null) {
             return false;
         }
         Run claimed = with(run, run.step(), run.dueAt(), run.armed(), run.data(), run.isNew() ? 0 : run.version() + 1, claim);
-        runs.put(key(run), new Stored(claimed, run.dueAt(), "due", s == null ? List.of() : s.history()));
+        put(key(run), new Stored(claimed, run.dueAt(), "due", s == null ? List.of() : s.history()));
         return true;
     }
 
@@ -276,7 +283,7 @@ public class InMemoryDecisionStore implements DecisionStore {
             return false;
         }
         Run r = s.run();
-        runs.put(key(run), new Stored(with(r, r.step(), dueAt, r.armed(), r.data(), r.version() + 1, null), dueAt, "due", s.history()));
+        put(key(run), new Stored(with(r, r.step(), dueAt, r.armed(), r.data(), r.version() + 1, null), dueAt, "due", s.history()));
         return true;
     }
 
@@ -299,7 +306,7 @@ public class InMemoryDecisionStore implements DecisionStore {
             return false;
         }
         if (next instanceof Plan.Drop) {
-            runs.remove(key(run));
+            put(key(run), null);
             return true;
         }
         apply(s, next, lines);
@@ -323,7 +330,7 @@ public class InMemoryDecisionStore implements DecisionStore {
         if (runs.containsKey(key(run))) {
             return false;
         }
-        runs.put(key(run), new Stored(with(run, run.step(), run.dueAt(), run.armed(), run.data(), 0, null), run.dueAt(), "due", List.of()));
+        put(key(run), new Stored(with(run, run.step(), run.dueAt(), run.armed(), run.data(), 0, null), run.dueAt(), "due", List.of()));
         return true;
     }
 
@@ -354,7 +361,7 @@ public class InMemoryDecisionStore implements DecisionStore {
         } else {
             throw new IllegalArgumentException("not a stored next: " + next);
         }
-        runs.put(key(r), after);
+        put(key(r), after);
     }
 
     private static Run with(Run r, String step, Instant due, boolean armed, Map<String, String> data, long version, Run.Claim claim) {

@@ -43,7 +43,7 @@ public final class DeciderHandler implements RequestStreamHandler {
      */
     public static final long MARGIN_MILLIS = 40_000;
     /** Runs decided at once: the work is waiting on DynamoDB, not computing. {@code SWEEP_THREADS} sets another number. */
-    static final int THREADS = 64;
+    public static final int THREADS = 64;
 
     static int threads(Env env) {
         String set = env.optional("SWEEP_THREADS");

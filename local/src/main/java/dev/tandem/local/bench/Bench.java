@@ -384,10 +384,12 @@ public final class Bench {
         int n = full ? 50_000 : 20_000;
         double enrolRate = Throughput.enrolment(n);
         deciderGbSecondsPerMessage = 1.0 / enrolRate;
-        // A decider invocation runs 300 s and stops taking work 40 s before its end; the next tick starts the next one
-        // within a minute. Sending overlaps enrolment: the queue fills while the senders drain it.
+        // A decider invocation runs until its timeout less its margin; the next tick starts the next one within a
+        // minute. Sending overlaps enrolment: the queue fills while the senders drain it.
+        int timeout = (Integer) template.resolve(template.properties("DeciderFunction").get("Timeout"));
+        double perRun = timeout - dev.tandem.decider.DeciderHandler.MARGIN_MILLIS / 1000.0;
         double enrolSeconds = 1_000_000 / enrolRate;
-        int sweeps = (int) Math.ceil(enrolSeconds / 260.0);
+        int sweeps = (int) Math.ceil(enrolSeconds / perRun);
         double enrolWall = enrolSeconds + (sweeps - 1) * 60.0;
         double sendRate = Math.min(quota, widest.perSecond());
         double sendSeconds = 1_000_000 / sendRate;

@@ -188,7 +188,8 @@ final class Throughput {
 
     static Sweep sweep(DecisionStore store, SendQueue queue) {
         return new Sweep(store, queue, () -> UUID.randomUUID().toString(),
-                new Sweep.Settings(BASE, Duration.ofHours(2), Duration.ofMinutes(3), 200, 100, 500, 64, 0));
+                new Sweep.Settings(BASE, Duration.ofHours(2), Duration.ofMinutes(3), 200, 100, 500,
+                dev.tandem.decider.DeciderHandler.THREADS, 0));
     }
 
     /** SQS: a put waits as SendMessageBatch does, per ten jobs. */

@@ -360,13 +360,12 @@ public final class DynamoDecisionStore implements DecisionStore {
     }
 
     /**
-     * The link items first (plain puts: their codes are 128 bits drawn for this claim, so they meet no other writer),
-     * then the run with its claim, listed where it was due. Links of a claim that loses are left to expire: nothing
-     * refers to them.
+     * The run with its claim, listed where it was due, naming the link items written before it (plain puts: their
+     * codes are 128 bits drawn for this claim, so they meet no other writer). Links of a claim that loses are left
+     * to expire: nothing refers to them.
      */
     @Override
     public boolean claim(Run run, Run.Claim claim, List<LinkItem> links) {
-        links(links);
         List<String> refs = new ArrayList<>();
         for (LinkItem l : links) {
             refs.add(Keys.code(l.kind(), l.code()));
