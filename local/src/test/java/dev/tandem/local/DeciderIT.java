@@ -341,6 +341,22 @@ class DeciderIT {
     }
 
     /** What a frozen runtime or a dying process is to the code it stops: nothing it can catch and carry on from. */
+    @Test
+    void aSecondDeliveryOfAJobCannotBeginItsSendButARetryOfTheSameWriteCan() {
+        start();
+        String gi = contact("gi", 6);
+        dev.tandem.aws.store.DynamoDecisionStore store = dev.tandem.aws.store.DynamoDecisionStore.on(Emulator.dynamo(),
+                dev.tandem.aws.store.StoreConfig.from(new dev.tandem.aws.Env(functions.environment("SenderFunction"))));
+        String token = UUID.randomUUID().toString();
+        dev.tandem.port.DecisionStore.Pending first = new dev.tandem.port.DecisionStore.Pending(token, "e1", T0, "attempt-1");
+        dev.tandem.port.DecisionStore.Pending twin = new dev.tandem.port.DecisionStore.Pending(token, "e1", T0, "attempt-2");
+
+        assertTrue(store.begin(gi, 0, first));
+        assertTrue(store.begin(gi, 0, first), "the SDK retrying the very write whose answer was lost");
+        assertFalse(store.begin(gi, 0, twin), "the same job delivered twice, read at the same sequence");
+        assertEquals("attempt-1", store.view(gi, T0.minus(Duration.ofDays(1)), 10).orElseThrow().pending().attempt());
+    }
+
     private static final class Freeze extends Error {
         Freeze() {
             super("the Lambda runtime froze here");

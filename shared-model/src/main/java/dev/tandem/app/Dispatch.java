@@ -112,6 +112,7 @@ public final class Dispatch {
      */
     public Result send(List<SendQueue.Job> jobs, Instant now, java.util.function.BooleanSupplier timeLeft) {
         Pass pass = new Pass(now, store, settings.echoLimit());
+        pass.timeLeft(timeLeft);
         List<SendQueue.Job> again = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Callable<Void>> work = new ArrayList<>();
         for (SendQueue.Job job : jobs) {
@@ -140,8 +141,17 @@ public final class Dispatch {
                 for (Callable<Void> w : work) {
                     futures.add(pool.submit(w));
                 }
+                // Every job ends before the batch answers, whatever one of them threw: none runs on after it.
+                ExecutionException first = null;
                 for (Future<Void> f : futures) {
-                    f.get();
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        first = first == null ? e : first;
+                    }
+                }
+                if (first != null) {
+                    throw first;
                 }
             }
         } catch (ExecutionException e) {
@@ -213,7 +223,7 @@ public final class Dispatch {
             Runs.recoverOrMarkUnknown(store, pass, run, pending);
             return true;
         }
-        if (view.get().busy()) {
+        if (view.get().busy(now, settings.claimLease().plus(settings.sendLease()))) {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
@@ -246,7 +256,15 @@ public final class Dispatch {
             store.links(extra);
         }
         String eventId = Runs.sentEventId(run, send.step());
-        if (!store.begin(contact.id(), view.get().sendSequence(), new DecisionStore.Pending(claim.token(), eventId, now))) {
+        // The rate's token first: a send begins only when it can go at once, and a store that does not answer here
+        // leaves nothing begun. A batch that waited too long for tokens gives its job back untouched.
+        pacer.acquire(send.channel());
+        if (!pass.timeLeft()) {
+            pass.count("not-started");
+            return false;
+        }
+        DecisionStore.Pending mine = new DecisionStore.Pending(claim.token(), eventId, now, java.util.UUID.randomUUID().toString());
+        if (!store.begin(contact.id(), view.get().sendSequence(), mine)) {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
@@ -334,7 +352,15 @@ public final class Dispatch {
         // SMS delivery receipts name only the message id; SES's events carry the message's tags, so an email needs none.
         SentMessage lookup = messageId == null || send.channel() != Channel.SMS ? null
                 : new SentMessage(messageId, run.contactId(), send.channel(), run.campaign(), send.step());
-        store.recordSend(run, claim, sent, lookup, Runs.afterSend(out.next(), send.channel(), messageId), lines);
+        try {
+            store.recordSend(run, claim, sent, lookup, Runs.afterSend(out.next(), send.channel(), messageId), lines);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The message went: whatever kept its record from landing, the job comes back, and after the send lease
+            // the run is finished from its event or marked unknown, never settled as failed.
+            throw new StoreUnavailableException("the record of a sent message failed: " + e, e);
+        }
         pass.tally(run.campaign(), run.contactId(), counters);
         pass.emit(lines);
         if (unknown) {
@@ -348,9 +374,8 @@ public final class Dispatch {
         pass.count(store.release(run, run.claim(), at) ? why : "contended");
     }
 
-    /** Calls the provider at this sender's pace. */
+    /** Calls the provider (the send's rate token is already taken). */
     private String provider(Decision send, Contact contact, Campaign campaign, Outgoing out) {
-        pacer.acquire(send.channel());
         if (send.channel() == Channel.EMAIL) {
             return email.send(new EmailSender.Email(contact.email(), send.content().subject(), send.content().body(),
                     PlainText.of(send.content().body()), out.headers(), out.tags()));

@@ -43,6 +43,7 @@ final class Pass {
     private final Map<String, String> tallyShard = new HashMap<>();
     final AtomicInteger storeFailuresInARow = new AtomicInteger();
     private final java.util.Set<String> contacts = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BooleanSupplier timeLeft = () -> true;
 
     Pass(Instant now, DecisionStore store, int echoLimit) {
         this.now = now;
@@ -98,6 +99,15 @@ final class Pass {
      */
     boolean reserve(String contactId) {
         return contacts.add(contactId);
+    }
+
+    void timeLeft(java.util.function.BooleanSupplier t) {
+        timeLeft = t;
+    }
+
+    /** Whether the invocation still has time to start a piece of work. */
+    boolean timeLeft() {
+        return timeLeft.getAsBoolean();
     }
 
     void count(String what) {

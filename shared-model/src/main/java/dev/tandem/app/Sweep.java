@@ -102,32 +102,60 @@ public final class Sweep {
         };
     }
 
-    /** The jobs of claimed sends, put on the queue ten at a time (the most one request takes) and at the end of a pass. */
+    /**
+     * The jobs of claimed sends, put on the queue ten at a time (the most one request takes) and at the end of a pass.
+     * Jobs the queue refuses have their claims given back at once, to be decided again by the next sweep, rather than
+     * wait out the claim lease.
+     */
     private final class Outbox {
-        private final List<SendQueue.Job> jobs = new ArrayList<>();
+        private record Entry(SendQueue.Job job, Run run, Run.Claim claim) {
+        }
 
-        void add(SendQueue.Job job) {
-            List<SendQueue.Job> full = null;
-            synchronized (jobs) {
-                jobs.add(job);
-                if (jobs.size() >= 10) {
-                    full = List.copyOf(jobs);
-                    jobs.clear();
+        private final Pass pass;
+        private final List<Entry> entries = new ArrayList<>();
+
+        Outbox(Pass pass) {
+            this.pass = pass;
+        }
+
+        void add(SendQueue.Job job, Run run, Run.Claim claim) {
+            List<Entry> full = null;
+            synchronized (entries) {
+                entries.add(new Entry(job, run, claim));
+                if (entries.size() >= 10) {
+                    full = List.copyOf(entries);
+                    entries.clear();
                 }
             }
             if (full != null) {
-                queue.put(full);
+                put(full);
             }
         }
 
         void flush() {
-            List<SendQueue.Job> rest;
-            synchronized (jobs) {
-                rest = List.copyOf(jobs);
-                jobs.clear();
+            List<Entry> rest;
+            synchronized (entries) {
+                rest = List.copyOf(entries);
+                entries.clear();
             }
             if (!rest.isEmpty()) {
-                queue.put(rest);
+                put(rest);
+            }
+        }
+
+        private void put(List<Entry> batch) {
+            try {
+                queue.put(batch.stream().map(Entry::job).toList());
+            } catch (RuntimeException e) {
+                for (Entry en : batch) {
+                    pass.count("queue-failed");
+                    try {
+                        store.release(en.run(), en.claim(), pass.now);
+                    } catch (RuntimeException again) {
+                        // Left claimed: the sweep after its lease gives it back.
+                        pass.count(Runs.ERRORS);
+                    }
+                }
             }
         }
     }
@@ -135,7 +163,7 @@ public final class Sweep {
     /** Decides everything due by {@code now}, for as long as {@code timeLeft} says. */
     public Result run(Instant now, BooleanSupplier timeLeft) {
         Pass pass = new Pass(now, store, settings.echoLimit());
-        Outbox out = new Outbox();
+        Outbox out = new Outbox(pass);
         boolean finished;
         try {
             finished = sweep(pass, out, timeLeft);
@@ -149,7 +177,7 @@ public final class Sweep {
     /** Works one launch, as its one-time schedule asks, then whatever else is due. */
     public Result launch(String campaign, String launchId, Instant now, BooleanSupplier timeLeft) {
         Pass pass = new Pass(now, store, settings.echoLimit());
-        Outbox out = new Outbox();
+        Outbox out = new Outbox(pass);
         boolean finished;
         try {
             Optional<Launch> l = store.launch(campaign, launchId);
@@ -374,7 +402,7 @@ public final class Sweep {
             pass.count("missing-contact");
             return;
         }
-        if (view.get().busy()) {
+        if (view.get().busy(now, settings.claimLease().plus(settings.sendLease()))) {
             // A send is on its way to the contact: decide once it is on the timeline, so that it counts against the
             // budget. A run a launch is enrolling now is stored first, so that the launch can move past it.
             if (run.isNew()) {
@@ -420,18 +448,35 @@ public final class Sweep {
                 return true;
             });
         }
+        List<Decided> ready = decided;
         try {
             all(workPool, writes);
         } catch (StoreUnavailableException e) {
             pass.count(Runs.ERRORS);
             return;
+        } catch (RuntimeException e) {
+            // One run's item the store refuses (too large) fails its whole batch: each run's links go alone, and a run
+            // whose own links fail is settled with the cause while the others are claimed.
+            List<Decided> alone = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Callable<Boolean>> each = new ArrayList<>();
+            for (Decided d : decided) {
+                each.add(() -> {
+                    if (Runs.safely(store, pass, d.run(), () -> store.links(d.links()))) {
+                        alone.add(d);
+                    }
+                    return true;
+                });
+            }
+            all(workPool, each);
+            ready = alone;
         }
         List<Callable<Boolean>> claims = new ArrayList<>();
-        for (Decided d : decided) {
+        for (Decided d : ready) {
             claims.add(() -> {
                 Runs.safely(store, pass, d.run(), () -> {
                     if (store.claim(d.run(), d.claim(), d.links())) {
-                        out.add(new SendQueue.Job(d.run().contactId(), d.run().campaign(), d.run().occurrence(), d.claim().token()));
+                        out.add(new SendQueue.Job(d.run().contactId(), d.run().campaign(), d.run().occurrence(), d.claim().token()),
+                                d.run(), d.claim());
                         pass.count("claimed");
                     } else {
                         pass.count("contended");

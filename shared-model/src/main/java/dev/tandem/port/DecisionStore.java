@@ -44,15 +44,21 @@ public interface DecisionStore {
         /**
          * A send began on the contact and is not settled: its {@code *.sent} event is not on the timeline, and it was not
          * ended or marked unknown. Nothing else may begin on the contact until it is, so that a crashed send is always
-         * found by its own claim, and two sends never spend one budget.
+         * found by its own claim, and two sends never spend one budget. Every begun send is settled within its claim's
+         * lease and its send lease ({@code settledWithin}): a pending send older than that is an old one whose event
+         * has left the view's window, not one in progress.
          */
-        public boolean busy() {
-            return pending != null && view.timeline().newestFirst().stream().noneMatch(e -> e.eventId().equals(pending.eventId()));
+        public boolean busy(Instant now, java.time.Duration settledWithin) {
+            return pending != null && pending.at().plus(settledWithin).isAfter(now)
+                    && view.timeline().newestFirst().stream().noneMatch(e -> e.eventId().equals(pending.eventId()));
         }
     }
 
-    /** A send begun on a contact: the claim's token, the id its {@code *.sent} event will have, when it began. */
-    record Pending(String token, String eventId, Instant at) {
+    /**
+     * A send begun on a contact: the claim's token, the id its {@code *.sent} event will have, when it began, and the
+     * attempt that began it (a retry of the very same write passes {@link #begin}; a second delivery of the job does not).
+     */
+    record Pending(String token, String eventId, Instant at, String attempt) {
     }
 
     /** A run as stored now (read consistently): what a sender checks its job against. */

@@ -346,6 +346,26 @@ class SendingTest {
     }
 
     @Test
+    void aContactWhoseLastSendLeftTheViewLongAgoCanBeSentToAgain() {
+        emailFirst("winter");
+        smsFirst("flash");
+        String id = contact("ga");
+        launch("winter", List.of(id), T0);
+        sweep.run(T0, () -> true);
+        dispatch().send(take(), T0.plusSeconds(1));
+        assertEquals(1, emails.size());
+        // A hundred days on, that email is out of the window a decision reads; its begin is long settled.
+        Instant later = T0.plus(Duration.ofDays(100));
+        store.launch(new Launch("flash", "l-later", later, null, null, List.of(id), null, 0));
+
+        Sweep.Result r = sweep.run(later, () -> true);
+        dispatch().send(take(), later.plusSeconds(1));
+
+        assertEquals(1, r.counts().get("claimed"), "the contact is not taken for busy forever: " + r.counts());
+        assertEquals(2, emails.size() + sms.size());
+    }
+
+    @Test
     void aThrottledSendIsGivenBackAndSentOnceLater() {
         Campaign c = emailFirst("winter");
         String id = contact("gu");

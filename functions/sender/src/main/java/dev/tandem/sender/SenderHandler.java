@@ -153,6 +153,7 @@ public final class SenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
         watched.put("RunsFailed", result.runsFailed());
         watched.put("ChannelPaused", result.paused().size());
         watched.put("MessagesSent", result.counts().getOrDefault("sent", 0));
+        watched.put("MessagesUnknown", result.counts().getOrDefault("unknown", 0));
         metrics.emit(context, now.toEpochMilli(), watched);
         return new Outcome(new SQSBatchResponse(failures), result);
     }

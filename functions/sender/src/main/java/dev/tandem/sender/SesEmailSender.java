@@ -86,6 +86,12 @@ public final class SesEmailSender implements EmailSender {
     static RuntimeException classify(AwsServiceException e, String from) {
         String code = code(e);
         String detail = "SES: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage());
+        String said = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (said.contains("daily message quota exceeded")) {
+            // SES answers a spent 24-hour quota as throttling, but no email can go until the quota frees up: the channel
+            // pauses (and ChannelPaused alarms), rather than every send coming back each minute.
+            return new ProviderUnavailableException(Channel.EMAIL, detail);
+        }
         if (e.isThrottlingException() || e instanceof TooManyRequestsException || e.statusCode() == 429) {
             return new ProviderThrottledException("SES: " + code);
         }

@@ -133,4 +133,18 @@ class SesEmailSenderTest {
         assertInstanceOf(ProviderRejectedException.class, classify(FROM, MessageRejectedException.builder()
                 .statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode("MessageRejected").errorMessage(recipient).build()).build()));
     }
+
+    @Test
+    void aSpentDailyQuotaPausesTheChannelThoughSesAnswersItAsThrottling() {
+        // SES's own words for a spent 24-hour quota, on a throttling error (the sending quota errors of the SES guide).
+        AwsServiceException spent = TooManyRequestsException.builder().statusCode(429)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("TooManyRequestsException").errorMessage("Daily message quota exceeded.").build())
+                .build();
+        AwsServiceException rate = TooManyRequestsException.builder().statusCode(429)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("TooManyRequestsException").errorMessage("Maximum sending rate exceeded.").build())
+                .build();
+
+        assertInstanceOf(ProviderUnavailableException.class, classify(FROM, spent));
+        assertInstanceOf(ProviderThrottledException.class, classify(FROM, rate));
+    }
 }

@@ -111,7 +111,7 @@ public final class DynamoContactStore implements ContactStore {
             AttributeValue p = guard.get("pending");
             if (p != null && p.hasM()) {
                 pending = new dev.tandem.port.DecisionStore.Pending(string(p.m(), "token"), string(p.m(), "eventId"),
-                        Instant.parse(string(p.m(), "at")));
+                        Instant.parse(string(p.m(), "at")), string(p.m(), "attempt"));
             }
         }
         return Optional.of(new dev.tandem.port.DecisionStore.SendView(

@@ -401,16 +401,18 @@ public final class DynamoDecisionStore implements DecisionStore {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":next", n(seenSequence + 1));
         values.put(":seen", n(seenSequence));
-        values.put(":pending", m(Map.of("token", s(pending.token()), "eventId", s(pending.eventId()), "at", s(pending.at().toString()))));
+        values.put(":pending", m(Map.of("token", s(pending.token()), "eventId", s(pending.eventId()), "at", s(pending.at().toString()),
+                "attempt", s(pending.attempt()))));
         values.put(":type", s("send-guard"));
-        values.put(":token", s(pending.token()));
-        // This very send's begin passes too: a retry of a write whose answer was lost.
-        String condition = (seenSequence == 0 ? "attribute_not_exists(#seq) OR #seq = :seen" : "#seq = :seen") + " OR #pending.#token = :token";
+        values.put(":attempt", s(pending.attempt()));
+        // This very attempt's begin passes too: the SDK's retry of a write whose answer was lost. A second delivery of
+        // the same job is another attempt, and fails.
+        String condition = (seenSequence == 0 ? "attribute_not_exists(#seq) OR #seq = :seen" : "#seq = :seen") + " OR #pending.#attempt = :attempt";
         return Writes.conditional(() -> db.updateItem(r -> r.tableName(config.table())
                 .key(key(Keys.contact(contactId), Keys.SEND_GUARD))
                 .updateExpression("SET #seq = :next, #pending = :pending, #type = :type")
                 .conditionExpression(condition)
-                .expressionAttributeNames(Map.of("#seq", "seq", "#pending", "pending", "#type", Keys.TYPE, "#token", "token"))
+                .expressionAttributeNames(Map.of("#seq", "seq", "#pending", "pending", "#type", Keys.TYPE, "#attempt", "attempt"))
                 .expressionAttributeValues(values)));
     }
 

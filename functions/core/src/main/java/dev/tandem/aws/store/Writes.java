@@ -55,7 +55,7 @@ final class Writes {
             Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> todo = Map.of(table, chunk);
             for (int attempt = 0; !todo.isEmpty(); attempt++) {
                 if (attempt > 8) {
-                    throw new IllegalStateException("DynamoDB left writes unprocessed after " + attempt + " attempts");
+                    throw new dev.tandem.port.StoreUnavailableException("DynamoDB left writes unprocessed after " + attempt + " attempts", null);
                 }
                 if (attempt > 0) {
                     backoff(attempt);
