@@ -1,7 +1,7 @@
 package dev.tandem.ingest;
 
 /**
- * Contract section 2: an open is a machine's when the user agent is exactly {@code Mozilla/5.0} (Apple Mail
+ * An open is a machine's (docs/events.md) when the user agent is exactly {@code Mozilla/5.0} (Apple Mail
  * Privacy Protection's proxy) or the address is in 17.0.0.0/8 (Apple). Such opens are kept but never
  * count as engagement.
  */
