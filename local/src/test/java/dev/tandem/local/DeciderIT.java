@@ -340,7 +340,6 @@ class DeciderIT {
         assertTrue(none.isEmpty(), none.toString());
     }
 
-    /** What a frozen runtime or a dying process is to the code it stops: nothing it can catch and carry on from. */
     @Test
     void aSecondDeliveryOfAJobCannotBeginItsSendButARetryOfTheSameWriteCan() {
         start();
@@ -357,6 +356,7 @@ class DeciderIT {
         assertEquals("attempt-1", store.view(gi, T0.minus(Duration.ofDays(1)), 10).orElseThrow().pending().attempt());
     }
 
+    /** What a frozen runtime or a dying process is to the code it stops: nothing it can catch and carry on from. */
     private static final class Freeze extends Error {
         Freeze() {
             super("the Lambda runtime froze here");

@@ -188,8 +188,8 @@ public final class Dispatch {
             throw e;
         } catch (RuntimeException e) {
             // This run's own failure (a template that cannot render, a definition the engine cannot carry out): settled
-            // with its cause, and the contact's guard let go in case the send had begun.
-            store.end(run.contactId(), run.claim().token());
+            // with its cause.
+            // Nothing after a send begins ends up here (its failures go back to the queue), so no guard is let go.
             boolean own = e instanceof dev.tandem.validation.InvalidInputException || e instanceof dev.tandem.port.ItemTooLargeException;
             Runs.settleFailed(store, pass, run, own ? e.getMessage()
                     : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -223,7 +223,7 @@ public final class Dispatch {
             Runs.recoverOrMarkUnknown(store, pass, run, pending);
             return true;
         }
-        if (view.get().busy(now, settings.claimLease().plus(settings.sendLease()))) {
+        if (view.get().busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
@@ -268,14 +268,13 @@ public final class Dispatch {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
-        if (claim.at().plus(settings.claimLease().dividedBy(2)).isBefore(now)) {
-            // An old claim: a sweep may have given it back since it was read. Begun now, it can no longer be.
-            Optional<Run> again = store.run(run.contactId(), run.campaign(), run.occurrence());
-            if (again.isEmpty() || again.get().claim() == null || !again.get().claim().token().equals(claim.token())) {
-                store.end(contact.id(), claim.token());
-                pass.count("stale");
-                return true;
-            }
+        // The claim may have been given back since it was read (by a twin delivery whose begin failed, by the sweep
+        // after its lease, by a decider whose queue refused the job). Begun now, it can no longer be: read it again.
+        Optional<Run> again = store.run(run.contactId(), run.campaign(), run.occurrence());
+        if (again.isEmpty() || again.get().claim() == null || !again.get().claim().token().equals(claim.token())) {
+            store.end(contact.id(), claim.token());
+            pass.count("stale");
+            return true;
         }
         List<DecisionLine> lines = new ArrayList<>();
         for (Decision d : plan.decisions()) {

@@ -112,6 +112,14 @@ final class Runs {
         }
     }
 
+    /**
+     * How long after it began a send may still be unsettled: its claim's lease and its send lease, and a day more for
+     * a sweep that settles it late. A pending send older than that is an old one whose event left the view's window.
+     */
+    static java.time.Duration settledWithin(java.time.Duration claimLease, java.time.Duration sendLease) {
+        return claimLease.plus(sendLease).plusDays(1);
+    }
+
     static String counterOfSent(TimelineEvent sent) {
         String ch = sent.channel().map(Channel::wire).orElse("email");
         return "unknown".equals(sent.data().get("outcome")) ? ch + ".unknown" : CampaignStats.counterOf(sent).orElse(ch + ".sent");

@@ -402,7 +402,7 @@ public final class Sweep {
             pass.count("missing-contact");
             return;
         }
-        if (view.get().busy(now, settings.claimLease().plus(settings.sendLease()))) {
+        if (view.get().busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
             // A send is on its way to the contact: decide once it is on the timeline, so that it counts against the
             // budget. A run a launch is enrolling now is stored first, so that the launch can move past it.
             if (run.isNew()) {
@@ -431,8 +431,9 @@ public final class Sweep {
 
     /**
      * Claims a page's decided sends: their link items first, 25 to a write and the writes in parallel, then each claim,
-     * in parallel, and each claimed send's job into the outbox. A page whose links could not be written claims nothing:
-     * its runs stay due (or its launch page is enrolled again).
+     * in parallel, and each claimed send's job into the outbox. A page whose links could not be written claims nothing
+     * (its runs stay due, or its launch page is enrolled again), except that one run's link item too large to keep
+     * settles that run alone.
      */
     private void claim(Pass pass, Outbox out, List<Decided> decided) {
         if (decided.isEmpty()) {
@@ -451,10 +452,7 @@ public final class Sweep {
         List<Decided> ready = decided;
         try {
             all(workPool, writes);
-        } catch (StoreUnavailableException e) {
-            pass.count(Runs.ERRORS);
-            return;
-        } catch (RuntimeException e) {
+        } catch (dev.tandem.port.ItemTooLargeException e) {
             // One run's item the store refuses (too large) fails its whole batch: each run's links go alone, and a run
             // whose own links fail is settled with the cause while the others are claimed.
             List<Decided> alone = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -469,6 +467,11 @@ public final class Sweep {
             }
             all(workPool, each);
             ready = alone;
+        } catch (RuntimeException e) {
+            // The store not answering, or refusing the page for a reason of its own: nothing is claimed, the runs stay
+            // due (a launch's page is enrolled again).
+            pass.count(Runs.ERRORS);
+            return;
         }
         List<Callable<Boolean>> claims = new ArrayList<>();
         for (Decided d : ready) {

@@ -366,6 +366,27 @@ class SendingTest {
     }
 
     @Test
+    void aClaimGivenBackWhileItsJobWaitedForItsTokenSendsNothing() {
+        Campaign c = emailFirst("winter");
+        String id = contact("gb");
+        launch(c.id(), List.of(id), T0);
+        sweep.run(T0, () -> true);
+        List<SendQueue.Job> jobs = take();
+        Run claimed = store.run(id, "winter", "l-winter").orElseThrow();
+        // The sender has read the run and the contact and waits for its token; meanwhile the claim is given back (a
+        // twin delivery's failed begin, a queue that refused the job) and decided again elsewhere.
+        Pacer releasing = channel -> store.release(claimed, claimed.claim(), T0);
+        Dispatch d = new Dispatch(store, e -> emailProvider.apply(e), m -> smsProvider.apply(m), releasing,
+                new Dispatch.Settings(BASE, CLAIM_LEASE, SEND_LEASE, 200, Duration.ofMinutes(1), 1, 1000));
+
+        Dispatch.Result r = d.send(jobs, T0.plusSeconds(1));
+
+        assertTrue(emails.isEmpty(), "begun, it reads its claim again and finds it gone: " + r.counts());
+        assertEquals(1, r.counts().get("stale"));
+        assertTrue(store.pending(id).isEmpty(), "and lets go of the guard");
+    }
+
+    @Test
     void aThrottledSendIsGivenBackAndSentOnceLater() {
         Campaign c = emailFirst("winter");
         String id = contact("gu");

@@ -126,6 +126,8 @@ public final class DeciderHandler implements RequestStreamHandler {
         Map<String, Integer> watched = new LinkedHashMap<>();
         watched.put("RunsFailed", result.failed());
         watched.put("SendsClaimed", result.counts().getOrDefault("claimed", 0));
+        // A send the sweep found crashed past its leases is unknown too: the same alarm hears it.
+        watched.put("MessagesUnknown", result.counts().getOrDefault("unknown", 0));
         metrics.emit(context, now.toEpochMilli(), watched);
         List<Map<String, Object>> lines = result.lines().stream().map(DecisionLine::toMap).toList();
         Map<String, Object> response = new LinkedHashMap<>(summary);

@@ -92,7 +92,8 @@ public final class SenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
      * The send lease (template.yaml's SendLease) must be longer, and the function's timeout too.
      */
     public static Duration worstSend() {
-        return Sdk.PROVIDER_CALL_TIMEOUT.plus(DynamoDecisionStore.worstRecord());
+        // The begin on the guard and the claim read again after it, the provider call, then the record.
+        return Sdk.DYNAMO_CALL_TIMEOUT.multipliedBy(2).plus(Sdk.PROVIDER_CALL_TIMEOUT).plus(DynamoDecisionStore.worstRecord());
     }
 
     /**

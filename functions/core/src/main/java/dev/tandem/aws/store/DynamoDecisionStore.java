@@ -526,7 +526,8 @@ public final class DynamoDecisionStore implements DecisionStore {
             if (Transactions.conditionFailed(e, 0) || Transactions.conditionFailed(e, 1)) {
                 return false;
             }
-            throw e;
+            // Conflicts that outlasted the retries: the store did not answer this time.
+            throw new dev.tandem.port.StoreUnavailableException("giving a claim back did not go through: " + e.getMessage(), e);
         }
     }
 
