@@ -201,19 +201,13 @@ public final class Dispatch {
     private boolean claimed(Pass pass, Run run) {
         Instant now = pass.now;
         Run.Claim claim = run.claim();
-        Optional<Campaign> campaign = pass.campaign(run.campaign());
-        if (campaign.isEmpty()) {
-            store.settle(run, new Plan.Drop("campaign " + run.campaign() + " is gone"), List.of());
-            pass.count("dropped");
+        Optional<Runs.Inputs> in = Runs.inputs(store, pass, run, settings.timelineEvents());
+        if (in.isEmpty()) {
             return true;
         }
-        Optional<DecisionStore.SendView> view = store.view(run.contactId(), now.minus(Decider.HABIT_WINDOW), settings.timelineEvents());
-        if (view.isEmpty()) {
-            store.settle(run, new Plan.Drop("contact " + run.contactId() + " is gone"), List.of());
-            pass.count("missing-contact");
-            return true;
-        }
-        DecisionStore.Pending pending = view.get().pending();
+        Campaign campaign = in.get().campaign();
+        DecisionStore.SendView view = in.get().view();
+        DecisionStore.Pending pending = view.pending();
         if (pending != null && pending.token().equals(claim.token())) {
             // This send began before: a duplicate of its job delivered while it sends, or a sender that stopped.
             if (pending.at().plus(settings.sendLease()).isAfter(now)) {
@@ -223,14 +217,14 @@ public final class Dispatch {
             Runs.recoverOrMarkUnknown(store, pass, run, pending);
             return true;
         }
-        if (view.get().busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
+        if (view.busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
-        Contact contact = view.get().view().contact();
+        Contact contact = view.view().contact();
         LinkMaker links = new LinkMaker(settings.publicBaseUrl(), contact.id(), run.campaign(), claim.step(), LinkMaker.seeded(claim.token()));
         Run unclaimed = run.unclaimed();
-        Plan plan = pass.decider().decide(new Decider.Input(contact, view.get().view().timeline(), campaign.get(), unclaimed,
+        Plan plan = pass.decider().decide(new Decider.Input(contact, view.view().timeline(), campaign, unclaimed,
                 pass::template, links), now);
         Decision send = plan.send();
         if (send == null) {
@@ -249,7 +243,7 @@ public final class Dispatch {
             release(pass, run, now.plus(PAUSE), "paused");
             return true;
         }
-        Outgoing out = Outgoing.of(send, plan, campaign.get(), contact, links);
+        Outgoing out = Outgoing.of(send, plan, campaign, contact, links);
         Set<String> claimed = LinkMaker.firstCodes(claim.token(), claim.links());
         List<DecisionStore.LinkItem> extra = links.items().stream().filter(l -> !claimed.contains(l.code())).toList();
         if (!extra.isEmpty()) {
@@ -264,7 +258,7 @@ public final class Dispatch {
             return false;
         }
         DecisionStore.Pending mine = new DecisionStore.Pending(claim.token(), eventId, now, java.util.UUID.randomUUID().toString());
-        if (!store.begin(contact.id(), view.get().sendSequence(), mine)) {
+        if (!store.begin(contact.id(), view.sendSequence(), mine)) {
             release(pass, run, now.plus(BUSY_DELAY), "contact-busy");
             return true;
         }
@@ -283,7 +277,7 @@ public final class Dispatch {
         String messageId;
         boolean unknown = false;
         try {
-            messageId = provider(send, contact, campaign.get(), out);
+            messageId = provider(send, contact, campaign, out);
         } catch (ProviderThrottledException e) {
             store.end(contact.id(), claim.token());
             release(pass, run, now.plus(settings.backoff()), "throttled");

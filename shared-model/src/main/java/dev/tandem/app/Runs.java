@@ -120,6 +120,35 @@ final class Runs {
         return claimLease.plus(sendLease).plusDays(1);
     }
 
+    /** A run's campaign and its contact as a decision reads them. */
+    record Inputs(dev.tandem.campaign.Campaign campaign, DecisionStore.SendView view) {
+    }
+
+    /**
+     * The campaign and the contact a run is decided with, read once; empty after dropping a run whose campaign or
+     * contact is gone.
+     */
+    static Optional<Inputs> inputs(DecisionStore store, Pass pass, Run run, int timelineEvents) {
+        Optional<dev.tandem.campaign.Campaign> campaign = pass.campaign(run.campaign());
+        if (campaign.isEmpty()) {
+            store.settle(run, new Plan.Drop("campaign " + run.campaign() + " is gone"), List.of());
+            pass.count("dropped");
+            return Optional.empty();
+        }
+        Optional<DecisionStore.SendView> view = view(store, run.contactId(), pass.now, timelineEvents);
+        if (view.isEmpty()) {
+            store.settle(run, new Plan.Drop("contact " + run.contactId() + " is gone"), List.of());
+            pass.count("missing-contact");
+            return Optional.empty();
+        }
+        return Optional.of(new Inputs(campaign.get(), view.get()));
+    }
+
+    /** A contact's profile, send guard and the events a decision reads: those of its habit window. */
+    static Optional<DecisionStore.SendView> view(DecisionStore store, String contactId, Instant now, int timelineEvents) {
+        return store.view(contactId, now.minus(dev.tandem.decide.Decider.HABIT_WINDOW), timelineEvents);
+    }
+
     static String counterOfSent(TimelineEvent sent) {
         String ch = sent.channel().map(Channel::wire).orElse("email");
         return "unknown".equals(sent.data().get("outcome")) ? ch + ".unknown" : CampaignStats.counterOf(sent).orElse(ch + ".sent");

@@ -390,19 +390,13 @@ public final class Sweep {
             }
             return;
         }
-        Optional<Campaign> campaign = pass.campaign(run.campaign());
-        if (campaign.isEmpty()) {
-            store.settle(run, new Plan.Drop("campaign " + run.campaign() + " is gone"), List.of());
-            pass.count("dropped");
+        Optional<Runs.Inputs> in = Runs.inputs(store, pass, run, settings.timelineEvents());
+        if (in.isEmpty()) {
             return;
         }
-        Optional<DecisionStore.SendView> view = store.view(run.contactId(), now.minus(Decider.HABIT_WINDOW), settings.timelineEvents());
-        if (view.isEmpty()) {
-            store.settle(run, new Plan.Drop("contact " + run.contactId() + " is gone"), List.of());
-            pass.count("missing-contact");
-            return;
-        }
-        if (view.get().busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
+        Campaign campaign = in.get().campaign();
+        DecisionStore.SendView view = in.get().view();
+        if (view.busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
             // A send is on its way to the contact: decide once it is on the timeline, so that it counts against the
             // budget. A run a launch is enrolling now is stored first, so that the launch can move past it.
             if (run.isNew()) {
@@ -411,17 +405,17 @@ public final class Sweep {
             pass.count("contact-busy");
             return;
         }
-        Contact contact = view.get().view().contact();
+        Contact contact = view.view().contact();
         String token = tokens.get();
         LinkMaker links = new LinkMaker(settings.publicBaseUrl(), contact.id(), run.campaign(), run.step(), LinkMaker.seeded(token));
-        Plan plan = pass.decider().decide(new Decider.Input(contact, view.get().view().timeline(), campaign.get(), run,
+        Plan plan = pass.decider().decide(new Decider.Input(contact, view.view().timeline(), campaign, run,
                 pass::template, links), now);
         Decision send = plan.send();
         if (send == null) {
             settle(store, pass, run, plan, now);
             return;
         }
-        Outgoing o = Outgoing.of(send, plan, campaign.get(), contact, links);
+        Outgoing o = Outgoing.of(send, plan, campaign, contact, links);
         page.add(new Decided(run, new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next()), links.items()));
     }
 
@@ -524,7 +518,7 @@ public final class Sweep {
      */
     private void leaseEnded(Pass pass, Run run) {
         Run.Claim claim = run.claim();
-        Optional<DecisionStore.SendView> view = store.view(run.contactId(), pass.now.minus(Decider.HABIT_WINDOW), settings.timelineEvents());
+        Optional<DecisionStore.SendView> view = Runs.view(store, run.contactId(), pass.now, settings.timelineEvents());
         DecisionStore.Pending pending = view.map(DecisionStore.SendView::pending).orElse(null);
         if (pending != null && pending.token().equals(claim.token())) {
             if (pending.at().plus(settings.sendLease()).isAfter(pass.now)) {
@@ -550,7 +544,7 @@ public final class Sweep {
         List<DecisionLine> out = new ArrayList<>();
         String first = Decider.firstStep(campaign);
         for (String id : contactIds) {
-            Optional<DecisionStore.SendView> view = store.view(id, now.minus(Decider.HABIT_WINDOW), settings.timelineEvents());
+            Optional<DecisionStore.SendView> view = Runs.view(store, id, now, settings.timelineEvents());
             if (view.isEmpty()) {
                 continue;
             }
