@@ -35,10 +35,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * What {@code SenderFunction} does with a batch of send jobs: for each, checks the job against its run's claim,
@@ -98,7 +96,7 @@ public final class Dispatch {
         this.sms = Objects.requireNonNull(sms, "sms");
         this.pacer = Objects.requireNonNull(pacer, "pacer");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()), Sweep.daemon("sender"));
+        this.pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()), Parallel.daemon("sender"));
     }
 
     /** Sends a batch of jobs as of {@code now}, up to {@code parallel} at once. */
@@ -134,38 +132,7 @@ public final class Dispatch {
             });
         }
         try {
-            if (work.size() == 1) {
-                work.get(0).call();
-            } else {
-                List<Future<Void>> futures = new ArrayList<>();
-                for (Callable<Void> w : work) {
-                    futures.add(pool.submit(w));
-                }
-                // Every job ends before the batch answers, whatever one of them threw: none runs on after it.
-                ExecutionException first = null;
-                for (Future<Void> f : futures) {
-                    try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        first = first == null ? e : first;
-                    }
-                }
-                if (first != null) {
-                    throw first;
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending", e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            Parallel.all(pool, work);
         } finally {
             pass.flushCounters();
         }

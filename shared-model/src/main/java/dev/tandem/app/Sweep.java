@@ -24,12 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -89,18 +85,10 @@ public final class Sweep {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.settings = Objects.requireNonNull(settings, "settings");
         int threads = Math.max(1, settings.threads());
-        this.shardPool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, store.shards())), daemon("sweep-shard"));
-        this.workPool = Executors.newFixedThreadPool(threads, daemon("sweep-run"));
+        this.shardPool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, store.shards())), Parallel.daemon("sweep-shard"));
+        this.workPool = Executors.newFixedThreadPool(threads, Parallel.daemon("sweep-run"));
     }
 
-    static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     /**
      * The jobs of claimed sends, put on the queue ten at a time (the most one request takes) and at the end of a pass.
@@ -200,7 +188,7 @@ public final class Sweep {
             work.add(() -> shard(pass, out, shard, timeLeft));
         }
         boolean finished = true;
-        for (Boolean done : all(shardPool, work)) {
+        for (Boolean done : Parallel.all(shardPool, work)) {
             finished &= done;
         }
         return finished;
@@ -237,7 +225,7 @@ public final class Sweep {
                 }
             }
             boolean finished = true;
-            for (Boolean done : all(workPool, runs)) {
+            for (Boolean done : Parallel.all(workPool, runs)) {
                 finished &= done;
             }
             claim(pass, out, decided);
@@ -247,48 +235,6 @@ public final class Sweep {
             cursor = page.next();
         } while (cursor != null);
         return true;
-    }
-
-    /** Runs tasks on a pool and waits for all; the first failure that ends a pass (the store down) is thrown. */
-    private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
-        if (tasks.isEmpty()) {
-            return List.of();
-        }
-        if (tasks.size() == 1) {
-            try {
-                return List.of(tasks.get(0).call());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        List<Future<T>> futures = new ArrayList<>();
-        for (Callable<T> t : tasks) {
-            futures.add(pool.submit(t));
-        }
-        List<T> out = new ArrayList<>();
-        RuntimeException failure = null;
-        for (Future<T> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sweeping", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
     }
 
     /**
@@ -332,7 +278,7 @@ public final class Sweep {
                 });
             }
             boolean finished = true;
-            for (Boolean done : all(workPool, enrol)) {
+            for (Boolean done : Parallel.all(workPool, enrol)) {
                 finished &= done;
             }
             claim(pass, out, decided);
@@ -445,7 +391,7 @@ public final class Sweep {
         }
         List<Decided> ready = decided;
         try {
-            all(workPool, writes);
+            Parallel.all(workPool, writes);
         } catch (dev.tandem.port.ItemTooLargeException e) {
             // One run's item the store refuses (too large) fails its whole batch: each run's links go alone, and a run
             // whose own links fail is settled with the cause while the others are claimed.
@@ -459,7 +405,7 @@ public final class Sweep {
                     return true;
                 });
             }
-            all(workPool, each);
+            Parallel.all(workPool, each);
             ready = alone;
         } catch (RuntimeException e) {
             // The store not answering, or refusing the page for a reason of its own: nothing is claimed, the runs stay
@@ -482,7 +428,7 @@ public final class Sweep {
                 return true;
             });
         }
-        all(workPool, claims);
+        Parallel.all(workPool, claims);
     }
 
     /** Writes a plan that sends nothing, and counts it. */

@@ -1,11 +1,10 @@
 package dev.tandem.app;
 
 import dev.tandem.contact.Channel;
-import dev.tandem.port.RateTokens;
+import dev.tandem.testing.InMemoryRateTokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,17 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedPaceTest {
     /** A clock that moves only when a pace sleeps, and the moments each send was let go. */
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Map<String, Long> taken = new HashMap<>();
-    private int takes;
-    private final RateTokens tokens = (channel, second, n, quota) -> {
-        takes++;
-        long had = taken.getOrDefault(channel + "#" + second, 0L);
-        if (had >= quota) {
-            return -1;
-        }
-        taken.put(channel + "#" + second, had + n);
-        return had;
-    };
+    private final InMemoryRateTokens tokens = new InMemoryRateTokens();
 
     private SharedPace pace(double rate) {
         return new SharedPace(tokens, rate, rate, now::get, ms -> now.addAndGet(ms));
@@ -52,7 +41,7 @@ class SharedPaceTest {
         assertTrue(perSecond.values().stream().allMatch(n -> n <= 200), perSecond.toString());
         assertTrue(perSecond.size() <= 6, "nine hundred at two hundred a second take five or six seconds: " + perSecond);
         // Two tokens a take at two hundred a second; each sender finds each second full once at most.
-        assertTrue(takes <= 900 / 2 + 3 * perSecond.size(), "takes " + takes);
+        assertTrue(tokens.takes() <= 900 / 2 + 3 * perSecond.size(), "takes " + tokens.takes());
     }
 
     @Test

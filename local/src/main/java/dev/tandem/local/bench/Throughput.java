@@ -16,6 +16,7 @@ import dev.tandem.port.RateTokens;
 import dev.tandem.port.SendQueue;
 import dev.tandem.port.SmsSender;
 import dev.tandem.testing.InMemoryDecisionStore;
+import dev.tandem.testing.InMemoryRateTokens;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -65,20 +66,11 @@ final class Throughput {
 
     /** The shared rate tokens, in memory, each take a single-item DynamoDB write. */
     static RateTokens tokens(Map<String, LongAdder> calls) {
-        Map<String, Long> taken = new ConcurrentHashMap<>();
+        InMemoryRateTokens memory = new InMemoryRateTokens();
         return (channel, second, n, quota) -> {
             pause("write");
             calls.computeIfAbsent("dynamodb.write (rate tokens)", x -> new LongAdder()).increment();
-            long[] first = {-1};
-            taken.compute(channel + "#" + second, (k, v) -> {
-                long had = v == null ? 0 : v;
-                if (had >= quota) {
-                    return had;
-                }
-                first[0] = had;
-                return had + n;
-            });
-            return first[0];
+            return memory.take(channel, second, n, quota);
         };
     }
 
