@@ -26,3 +26,7 @@ build-SmsDeliveryLogForwarderFunction:
 build-SenderFunction:
 	$(MVN) -pl functions/sender -am -DskipTests package
 	unzip -q -o functions/sender/target/sender-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-SummaryFunction:
+	$(MVN) -pl functions/audience -am -DskipTests package
+	unzip -q -o functions/audience/target/summary-function.jar -d "$(ARTIFACTS_DIR)"

@@ -192,6 +192,11 @@ public final class Bootstrap {
         if (!gsis.isEmpty()) {
             req.globalSecondaryIndexes(gsis);
         }
+        Object stream = p.get("StreamSpecification");
+        if (stream != null) {
+            String view = (String) Template.map(stream).get("StreamViewType");
+            req.streamSpecification(st -> st.streamEnabled(true).streamViewType(view));
+        }
         try {
             ddb.createTable(req.build());
             Object ttl = p.get("TimeToLiveSpecification");

@@ -77,6 +77,7 @@ public final class LocalFunctions {
     /** Invokes a function on one JSON event and returns the JSON response. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public String invoke(String logicalId, String eventJson, Context context) {
+        summariesFirst(logicalId);
         Object h = handler(logicalId);
         if (h instanceof RequestStreamHandler s) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -148,6 +149,25 @@ public final class LocalFunctions {
     }
 
     private SendQueueSource sendQueue;
+    private StreamSource stream;
+
+    /** The table stream's event source on the emulator, running this process's SummaryFunction. */
+    public synchronized StreamSource stream() {
+        if (stream == null) {
+            stream = new StreamSource(this);
+        }
+        return stream;
+    }
+
+    /**
+     * The API and the decider read segments: the engagement summaries are brought up to date first, as the stream's
+     * event source has done within a second in AWS.
+     */
+    private void summariesFirst(String logicalId) {
+        if (logicalId.equals("ApiFunction") || logicalId.equals("DeciderFunction")) {
+            stream().drain();
+        }
+    }
 
     /** SendQueue's event source on the emulator, running this process's SenderFunction. */
     public synchronized SendQueueSource sendQueue() {
@@ -160,6 +180,7 @@ public final class LocalFunctions {
     /** Invokes a function on a typed event, skipping JSON: what the simulator uses between real handlers. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <O> O call(String logicalId, Object event, Context context) {
+        summariesFirst(logicalId);
         return (O) ((RequestHandler) handler(logicalId)).handleRequest(event, context);
     }
 

@@ -119,9 +119,25 @@ public final class CampaignService {
     public record Launched(Launch launch, String schedule) {
     }
 
+    /**
+     * Stores a launch. A recurring campaign's launch is its recurrence: it gets a recurring schedule, and each occurrence
+     * enrols the audience again. A segment named must exist.
+     */
     public Launched launch(String campaignId, Object body, String newId, Instant now) {
-        campaign(campaignId);
-        Launch l = campaigns.createLaunch(Launch.from(campaignId, body, newId, now), now);
+        Campaign c = campaign(campaignId);
+        Launch l = Launch.from(campaignId, body, newId, now);
+        if (l.segment() != null && decisions.segment(l.segment()).isEmpty()) {
+            throw new dev.tandem.validation.InvalidInputException("audience.segment", "no segment " + l.segment());
+        }
+        if (c.recurring() != null) {
+            if (l.zone() != null) {
+                throw new dev.tandem.validation.InvalidInputException("timezone",
+                        "a recurring campaign's times come from its recurring field; at alone says when it starts");
+            }
+            l = campaigns.createLaunch(l.asRecurrence(c.recurring(), c.recurring().first(l.at())), now);
+            return new Launched(l, schedules.recurring(l, c.recurring()));
+        }
+        l = campaigns.createLaunch(l, now);
         String schedule = l.at().isAfter(now.plus(SCHEDULE_AFTER)) ? schedules.launchAt(l) : null;
         return new Launched(l, schedule);
     }
@@ -129,8 +145,23 @@ public final class CampaignService {
     public List<DecisionLine> preview(String campaignId, Object body, Instant now) {
         Campaign c = campaign(campaignId);
         Launch l = Launch.from(campaignId, body == null ? Map.of() : body, "preview", now);
-        List<String> ids = l.everyone() ? decisions.audience(l, MAX_PREVIEW).contactIds()
-                : l.audience().subList(0, Math.min(MAX_PREVIEW, l.audience().size()));
+        List<String> ids;
+        if (l.segment() != null) {
+            dev.tandem.audience.Segment s = decisions.segment(l.segment()).orElseThrow(
+                    () -> new dev.tandem.validation.InvalidInputException("audience.segment", "no segment " + l.segment()));
+            ids = new java.util.ArrayList<>();
+            String cursor = null;
+            int read = 0;
+            do {
+                Audiences.Page p = Audiences.page(decisions, s, cursor, MAX_PREVIEW, l.at());
+                ids.addAll(p.ids().subList(0, Math.min(p.ids().size(), MAX_PREVIEW - ids.size())));
+                read += p.read();
+                cursor = p.next();
+            } while (cursor != null && ids.size() < MAX_PREVIEW && read < SegmentService.READ_BUDGET);
+        } else {
+            ids = l.everyone() ? decisions.audience(l, MAX_PREVIEW).contactIds()
+                    : l.audience().subList(0, Math.min(MAX_PREVIEW, l.audience().size()));
+        }
         return preview.preview(c, ids, l.at());
     }
 

@@ -33,6 +33,7 @@ final class Pass {
     private final int echoLimit;
     private volatile Decider decider;
     private final Map<String, Optional<Campaign>> campaigns = new ConcurrentHashMap<>();
+    private final Map<String, Optional<dev.tandem.audience.Segment>> segments = new ConcurrentHashMap<>();
     private final Map<String, Optional<MessageTemplate>> definitions = new ConcurrentHashMap<>();
     private final Map<String, Renderer.Compiled> templates = new ConcurrentHashMap<>();
     private final List<DecisionLine> lines = Collections.synchronizedList(new ArrayList<>());
@@ -74,6 +75,11 @@ final class Pass {
         return c;
     }
 
+    /** A segment as stored, read once a pass. */
+    Optional<dev.tandem.audience.Segment> segment(String id) {
+        return segments.computeIfAbsent(id, store::segment);
+    }
+
     void knownCampaign(Campaign c) {
         campaigns.put(c.id(), Optional.of(c));
     }
@@ -112,6 +118,10 @@ final class Pass {
 
     void count(String what) {
         counts.merge(what, 1, Integer::sum);
+    }
+
+    void add(String what, int n) {
+        counts.merge(what, n, Integer::sum);
     }
 
     int count(String what, int fallback) {

@@ -7,6 +7,9 @@ import dev.tandem.decide.Decider;
 import dev.tandem.decide.Decision;
 import dev.tandem.decide.DecisionLine;
 import dev.tandem.decide.Launch;
+import dev.tandem.audience.Segment;
+import dev.tandem.campaign.Recurrence;
+import java.time.Duration;
 import dev.tandem.decide.LinkMaker;
 import dev.tandem.decide.Plan;
 import dev.tandem.decide.Run;
@@ -249,10 +252,30 @@ public final class Sweep {
             pass.count("launch-without-campaign");
             return true;
         }
+        if (launch.recurrence()) {
+            return recur(pass, out, launch, campaign.get(), timeLeft);
+        }
+        Segment segment = null;
+        if (launch.segment() != null) {
+            segment = pass.segment(launch.segment()).orElse(null);
+            if (segment == null) {
+                store.advance(launch, null);
+                pass.count("launch-without-segment");
+                return true;
+            }
+        }
         String first = Decider.firstStep(campaign.get());
+        Duration reentry = campaign.get().recurring() == null ? null : campaign.get().recurring().reentry();
         Launch current = launch;
         while (true) {
-            DecisionStore.AudiencePage page = store.audience(current, settings.launchPageSize());
+            DecisionStore.AudiencePage page;
+            if (segment == null) {
+                page = store.audience(current, settings.launchPageSize());
+            } else {
+                Audiences.Page p = Audiences.page(store, segment, current.cursor(), settings.launchPageSize(), pass.now);
+                page = new DecisionStore.AudiencePage(p.ids(), p.next());
+                pass.add("segment-read", p.read());
+            }
             int errors = pass.count(Runs.ERRORS, 0);
             List<Callable<Boolean>> enrol = new ArrayList<>();
             List<Decided> decided = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -261,8 +284,13 @@ public final class Sweep {
                 if (!pass.reserve(contactId)) {
                     // Another run of this contact is decided in this pass: this one is stored, due, for the next.
                     enrol.add(() -> {
-                        Runs.safely(store, pass, Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()),
-                                () -> store.schedule(Run.launched(contactId, l.campaign(), l.launchId(), first, l.at())));
+                        Runs.safely(store, pass, Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()), () -> {
+                            if (l.occurrence() && !store.enter(contactId, l, reentry)) {
+                                pass.count("not-reentering");
+                                return;
+                            }
+                            store.schedule(Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()));
+                        });
                         pass.count("contact-busy");
                         return true;
                     });
@@ -273,7 +301,13 @@ public final class Sweep {
                         return false;
                     }
                     Run run = Run.launched(contactId, l.campaign(), l.launchId(), first, l.at());
-                    Runs.safely(store, pass, run, () -> enrol(pass, decided, l, contactId, first));
+                    Runs.safely(store, pass, run, () -> {
+                        if (l.occurrence() && !store.enter(contactId, l, reentry)) {
+                            pass.count("not-reentering");
+                            return;
+                        }
+                        enrol(pass, decided, l, contactId, first);
+                    });
                     return true;
                 });
             }
@@ -299,9 +333,37 @@ public final class Sweep {
                 pass.count("launch-done");
                 return true;
             }
-            current = new Launch(current.campaign(), current.launchId(), current.at(), current.localAt(), current.zone(),
-                    current.audience(), page.next(), current.version() + 1);
+            current = current.advanced(page.next());
         }
+    }
+
+    /**
+     * A recurring campaign's time has come: its occurrence is stored and the recurrence moves on to the next time, then
+     * the occurrence enrols like any launch. A recurrence whose campaign no longer recurs ends.
+     */
+    private boolean recur(Pass pass, Outbox out, Launch recurrence, Campaign campaign, BooleanSupplier timeLeft) {
+        if (recurrence.at().isAfter(pass.now)) {
+            return true;
+        }
+        Recurrence r = campaign.recurring();
+        if (r == null) {
+            store.advance(recurrence, null);
+            pass.count("recurrence-ended");
+            return true;
+        }
+        Launch occurrence = recurrence.occurrenceNow();
+        Recurrence.Occurrence next = r.next(new Recurrence.Occurrence(recurrence.at(), recurrence.localAt()));
+        // Occurrences missed while nothing ran are not made up: the next one is the first still to come.
+        while (next != null && !next.at().isAfter(pass.now)) {
+            next = r.next(next);
+        }
+        if (!store.occur(recurrence, occurrence, next)) {
+            pass.count("recurrence-contended");
+            return true;
+        }
+        pass.count("occurrence");
+        return store.launch(occurrence.campaign(), occurrence.launchId())
+                .map(l -> launch(pass, out, l, timeLeft)).orElse(true);
     }
 
     private void enrol(Pass pass, List<Decided> page, Launch launch, String contactId, String firstStep) {

@@ -33,13 +33,14 @@ public record Campaign(
         SmsReply smsReply,
         List<String> exitOn,
         String link,
-        boolean transactional) {
+        boolean transactional,
+        Recurrence recurring) {
 
     public static final Duration DEFAULT_FOLLOW_UP = Duration.ofHours(24);
     public static final Duration DEFAULT_DETAIL = Duration.ofHours(1);
     public static final Duration DEFAULT_CLICK_AFTER = Duration.ofDays(1);
     private static final Set<String> FIELDS = Set.of("topic", "playbook", "email", "sms", "followUpAfter", "detailAfter",
-            "urgent", "triggers", "exitOn", "link", "transactional");
+            "urgent", "triggers", "exitOn", "link", "transactional", "recurring");
 
     public Campaign {
         Objects.requireNonNull(id, "id");
@@ -214,8 +215,9 @@ public record Campaign(
         if (tr != null && !(tr instanceof Boolean)) {
             throw new InvalidInputException("transactional", "transactional must be true or false");
         }
+        Recurrence recurring = m.get("recurring") == null ? null : Recurrence.parse(m.get("recurring"));
         return new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
-                click, reply, exitOn, link, Boolean.TRUE.equals(tr));
+                click, reply, exitOn, link, Boolean.TRUE.equals(tr), recurring);
     }
 
     public Map<String, Object> toMap() {
@@ -255,6 +257,9 @@ public record Campaign(
         }
         if (transactional) {
             m.put("transactional", true);
+        }
+        if (recurring != null) {
+            m.put("recurring", recurring.toMap());
         }
         return m;
     }

@@ -288,7 +288,7 @@ public final class Decider {
     // --- shared rules --------------------------------------------------------------------------
 
     /** Consent and reachability: why a channel is closed to a contact, if it is. */
-    static Optional<Reason> closed(Contact contact, Channel channel) {
+    public static Optional<Reason> closed(Contact contact, Channel channel) {
         if (contact.address(channel).isEmpty()) {
             return Optional.of(Reason.UNREACHABLE);
         }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * sweeps cannot both move it; a send is claimed by the decider, and begun on the contact's guard by the sender
  * before the provider is called.
  */
-public interface DecisionStore {
+public interface DecisionStore extends AudienceStore {
 
     int shards();
 
@@ -152,4 +152,17 @@ public interface DecisionStore {
 
     /** Moves a launch's cursor on (or finishes it when {@code next} is null); false when another writer did. */
     boolean advance(Launch launch, String next);
+
+    /**
+     * Starts a recurrence's occurrence: stores {@code occurrence} (unless an earlier try did) and moves the recurrence on
+     * to {@code next} (finishing it when null), at the version read. False when another writer moved it first.
+     */
+    boolean occur(Launch recurrence, Launch occurrence, dev.tandem.campaign.Recurrence.Occurrence next);
+
+    /**
+     * Lets a contact into an occurrence of a recurring campaign, recording its entry: true when it never entered the
+     * campaign's recurrence, when {@code reentry} (null: never again) has passed since its last entry, or when this very
+     * occurrence let it in before (a retried enrolment).
+     */
+    boolean enter(String contactId, Launch occurrence, java.time.Duration reentry);
 }

@@ -42,6 +42,9 @@ public class InMemoryDecisionStore implements DecisionStore {
     private final Map<String, SentMessage> lookups = new HashMap<>();
     private final Map<String, Map<String, Long>> counters = new HashMap<>();
     private final Map<String, ListedLaunch> launches = new LinkedHashMap<>();
+    private final Map<String, dev.tandem.audience.Segment> segments = new HashMap<>();
+    /** Entries into recurring campaigns: by contact and campaign, the last occurrence entered and when. */
+    private final Map<String, Launch> entries = new HashMap<>();
 
     /** A run as stored: where the due index lists it (null once finished), its status and its history. */
     public record Stored(Run run, Instant listedAt, String status, List<DecisionLine> history) {
@@ -396,9 +399,64 @@ public class InMemoryDecisionStore implements DecisionStore {
         if (l == null || l.done() || l.launch().version() != launch.version()) {
             return false;
         }
-        Launch moved = new Launch(launch.campaign(), launch.launchId(), launch.at(), launch.localAt(), launch.zone(),
-                launch.audience(), next, launch.version() + 1);
+        Launch moved = launch.advanced(next);
         launches.put(k, new ListedLaunch(moved, next == null));
         return true;
+    }
+
+    // --- audiences -------------------------------------------------------------------------------
+
+    @Override
+    public synchronized MemberPage members(int shard, String cursor, int limit, boolean engagement) {
+        List<String> ids = contacts.ids().stream()
+                .filter(id -> Math.floorMod(id.hashCode(), shards) == shard)
+                .filter(id -> cursor == null || id.compareTo(cursor) > 0)
+                .sorted().toList();
+        List<dev.tandem.audience.Member> page = new ArrayList<>();
+        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
+            Contact c = contacts.find(id).orElseThrow();
+            page.add(new dev.tandem.audience.Member(c,
+                    engagement ? dev.tandem.audience.Engagement.of(contacts.events(id)) : null));
+        }
+        String next = ids.size() > limit ? page.get(page.size() - 1).contact().id() : null;
+        return new MemberPage(page, next);
+    }
+
+    @Override
+    public synchronized void putSegment(dev.tandem.audience.Segment segment) {
+        segments.put(segment.id(), segment);
+    }
+
+    @Override
+    public synchronized Optional<dev.tandem.audience.Segment> segment(String id) {
+        return Optional.ofNullable(segments.get(id));
+    }
+
+    @Override
+    public synchronized boolean occur(Launch recurrence, Launch occurrence, dev.tandem.campaign.Recurrence.Occurrence next) {
+        String k = recurrence.campaign() + "#" + recurrence.launchId();
+        ListedLaunch l = launches.get(k);
+        if (l == null || l.done() || l.launch().version() != recurrence.version()) {
+            return false;
+        }
+        launches.putIfAbsent(occurrence.campaign() + "#" + occurrence.launchId(), new ListedLaunch(
+                new Launch(occurrence.campaign(), occurrence.launchId(), occurrence.at(), occurrence.localAt(), occurrence.zone(),
+                        occurrence.audience(), null, 0, occurrence.segment(), occurrence.parent(), false), false));
+        Launch r = recurrence;
+        launches.put(k, next == null ? new ListedLaunch(r, true) : new ListedLaunch(new Launch(r.campaign(), r.launchId(),
+                next.at(), next.local(), r.zone(), r.audience(), null, r.version() + 1, r.segment(), null, true), false));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean enter(String contactId, Launch occurrence, java.time.Duration reentry) {
+        String k = contactId + "#" + occurrence.campaign();
+        Launch last = entries.get(k);
+        boolean may = last == null || last.launchId().equals(occurrence.launchId())
+                || (reentry != null && !last.at().plus(reentry).isAfter(occurrence.at()));
+        if (may) {
+            entries.put(k, occurrence);
+        }
+        return may;
     }
 }

@@ -49,6 +49,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private final ContactService contacts;
     private final CampaignService campaigns;
+    private final dev.tandem.app.SegmentService segments;
+    private final dev.tandem.app.ContactExport export;
     private final String publicBaseUrl;
     private final Clock clock;
     private final Supplier<String> ids;
@@ -99,6 +101,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         this.contacts = new ContactService(services.contacts());
         this.campaigns = services.campaigns() == null ? null : new CampaignService(services.campaigns(), services.decisions(),
                 services.engagements(), services.schedules(), previewSweep(services.decisions()));
+        this.segments = services.decisions() == null ? null
+                : new dev.tandem.app.SegmentService(services.decisions(), services.decisions().shards());
+        this.export = services.campaigns() == null ? null : new dev.tandem.app.ContactExport(services.contacts(), services.campaigns());
         this.publicBaseUrl = publicBaseUrl;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
@@ -107,6 +112,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("GET", "/contacts/{id}", r -> HttpResult.json(200, Views.contact(contacts.get(r.path("id")))))
                 .on("DELETE", "/contacts/{id}", this::deleteContact)
                 .on("GET", "/contacts/{id}/timeline", this::timeline)
+                .on("GET", "/contacts/{id}/export", this::exportContact)
+                .on("PUT", "/segments/{id}", r -> HttpResult.json(200, segmentView(segments().put(r.path("id"), r.json()))))
+                .on("GET", "/segments/{id}", r -> HttpResult.json(200, segmentView(segments().get(r.path("id")))))
+                .on("GET", "/segments/{id}/count", r -> HttpResult.json(200, Map.of("count", segments().count(r.path("id"), clock.instant()))))
+                .on("GET", "/segments/{id}/contacts", this::segmentContacts)
                 .on("POST", "/events", this::postEvents)
                 .on("PUT", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().putTemplate(r.path("id"), r.json(), base(r)).toMap())))
                 .on("GET", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().template(r.path("id")).toMap())))
@@ -142,6 +152,55 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                         200, 50, 50, 1, 0));
     }
 
+    private dev.tandem.app.SegmentService segments() {
+        if (segments == null) {
+            throw new NotFoundException("path", "segment routes are not wired in this handler");
+        }
+        return segments;
+    }
+
+    private static Map<String, Object> segmentView(dev.tandem.audience.Segment s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", s.id());
+        out.put("where", s.where());
+        return out;
+    }
+
+    private APIGatewayV2HTTPResponse segmentContacts(Request r) {
+        dev.tandem.app.SegmentService.Members m = segments().members(r.path("id"), r.queryInt("limit"), r.query("next"), clock.instant());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("contacts", m.contacts());
+        body.put("next", m.next());
+        return HttpResult.json(200, body);
+    }
+
+    private APIGatewayV2HTTPResponse exportContact(Request r) {
+        if (export == null) {
+            throw new NotFoundException("path", "export is not wired in this handler");
+        }
+        dev.tandem.app.ContactExport.Export e = export.export(r.path("id"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("profile", Views.contact(e.contact()));
+        body.put("consentHistory", Views.events(e.consent()));
+        body.put("timeline", Views.events(e.timeline()));
+        List<Map<String, Object>> messages = new java.util.ArrayList<>();
+        for (dev.tandem.app.ContactExport.Message m : e.messages()) {
+            Map<String, Object> msg = new LinkedHashMap<>(Views.event(m.sent()));
+            if (m.subject() != null) {
+                msg.put("subject", m.subject());
+            }
+            if (m.text() != null) {
+                msg.put("text", m.text());
+            }
+            if (m.html() != null) {
+                msg.put("html", m.html());
+            }
+            messages.add(msg);
+        }
+        body.put("messages", messages);
+        return HttpResult.json(200, body);
+    }
+
     private CampaignService campaigns() {
         if (campaigns == null) {
             throw new NotFoundException("path", "campaign routes are not wired in this handler");
@@ -175,7 +234,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             out.put("localAt", l.launch().localAt().toString());
             out.put("timezone", l.launch().zone());
         }
-        out.put("audience", l.launch().everyone() ? "all" : l.launch().audience());
+        out.put("audience", l.launch().segment() != null ? Map.of("segment", l.launch().segment())
+                : l.launch().everyone() ? "all" : l.launch().audience());
+        if (l.launch().recurrence()) {
+            out.put("recurring", true);
+        }
         if (l.schedule() != null) {
             out.put("schedule", l.schedule());
         }

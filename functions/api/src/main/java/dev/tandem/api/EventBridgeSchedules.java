@@ -79,6 +79,65 @@ public final class EventBridgeSchedules implements Schedules {
         return name;
     }
 
+    /**
+     * A recurring campaign's schedule: a cron expression at the local time in the recurrence's zone for an hourly, daily
+     * or weekly rhythm, a rate otherwise; from the first occurrence to {@code until}. Each run wakes the decider on the
+     * recurrence, which starts the occurrence that is due (and nothing when none is: a run that comes twice is one).
+     */
+    @Override
+    public String recurring(Launch recurrence, dev.tandem.campaign.Recurrence r) {
+        String name = name(recurrence);
+        String zone = r.scheduleZone().getId().equals("Z") ? "UTC" : r.scheduleZone().getId();
+        String input = Json.write(Map.of("launch", Map.of("campaign", recurrence.campaign(), "launchId", recurrence.launchId())));
+        java.time.Instant start = recurrence.at();
+        try {
+            scheduler.createSchedule(q -> {
+                q.name(name)
+                        .groupName(group)
+                        .scheduleExpression(expression(r, recurrence))
+                        .scheduleExpressionTimezone(zone)
+                        .startDate(start.isAfter(java.time.Instant.now()) ? start : null)
+                        .flexibleTimeWindow(f -> f.mode(FlexibleTimeWindowMode.OFF))
+                        .target(t -> t.arn(deciderArn).roleArn(roleArn).input(input)
+                                .retryPolicy(p -> p.maximumRetryAttempts(10).maximumEventAgeInSeconds(3600)))
+                        .description("Tandem recurring campaign " + recurrence.campaign() + " (" + recurrence.launchId() + ")");
+                if (r.until() != null) {
+                    q.endDate(r.until()).actionAfterCompletion(ActionAfterCompletion.DELETE);
+                }
+            });
+        } catch (ConflictException e) {
+            // the same recurrence was scheduled by an earlier copy of this request
+        }
+        return name;
+    }
+
+    static String expression(dev.tandem.campaign.Recurrence r, Launch recurrence) {
+        long minutes = r.every().toMinutes();
+        if (r.at() != null && recurrence.localAt() != null) {
+            int m = r.at().getMinute();
+            int h = r.at().getHour();
+            if (minutes == 60) {
+                return "cron(" + m + " * * * ? *)";
+            }
+            if (minutes == 24 * 60) {
+                return "cron(" + m + " " + h + " * * ? *)";
+            }
+            if (minutes == 7 * 24 * 60) {
+                String day = recurrence.localAt().getDayOfWeek().name().substring(0, 3);
+                return "cron(" + m + " " + h + " ? * " + day + " *)";
+            }
+        }
+        if (minutes % (24 * 60) == 0) {
+            long d = minutes / (24 * 60);
+            return "rate(" + d + (d == 1 ? " day)" : " days)");
+        }
+        if (minutes % 60 == 0) {
+            long h = minutes / 60;
+            return "rate(" + h + (h == 1 ? " hour)" : " hours)");
+        }
+        return "rate(" + minutes + " minutes)";
+    }
+
     /** Schedule names hold at most 64 of [0-9a-zA-Z-_.]; a long id keeps its start and a hash of the whole. */
     static String name(Launch launch) {
         String full = "tandem-" + launch.campaign() + "-" + launch.launchId();

@@ -4,6 +4,7 @@ import dev.tandem.campaign.Campaign;
 import dev.tandem.campaign.ContactPolicy;
 import dev.tandem.campaign.MessageTemplate;
 import dev.tandem.decide.Launch;
+import dev.tandem.audience.Segment;
 import dev.tandem.port.CampaignStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -50,13 +51,15 @@ public final class DynamoCampaignStore implements CampaignStore {
             }
         }
         String local = string(item, "localAt");
+        AttributeValue recurrence = item.get("recurrence");
         return new Launch(string(item, "campaign"), string(item, "launchId"), Instant.parse(string(item, "at")),
                 local == null ? null : LocalDateTime.parse(local), string(item, "zone"), audience,
-                string(item, "cursor"), Long.parseLong(item.get("version").n()));
+                string(item, "cursor"), Long.parseLong(item.get("version").n()), string(item, "segment"),
+                string(item, "parent"), recurrence != null && Boolean.TRUE.equals(recurrence.bool()));
     }
 
-    @Override
-    public Launch createLaunch(Launch l, Instant now) {
+    /** The item of a new launch, listed on the due index at its time. */
+    Map<String, AttributeValue> launchItem(Launch l, Instant now) {
         Map<String, AttributeValue> item = key(Keys.campaign(l.campaign()), Keys.launch(l.launchId()));
         item.put(Keys.TYPE, s("launch"));
         item.put("campaign", s(l.campaign()));
@@ -71,14 +74,30 @@ public final class DynamoCampaignStore implements CampaignStore {
         if (l.audience() != null) {
             item.put("audience", AttributeValues.of(l.audience()));
         }
+        if (l.segment() != null) {
+            item.put("segment", s(l.segment()));
+        }
+        if (l.parent() != null) {
+            item.put("parent", s(l.parent()));
+        }
+        if (l.recurrence()) {
+            item.put("recurrence", AttributeValue.builder().bool(true).build());
+        }
         item.put("version", n(0));
         item.put("status", s("due"));
         item.put("createdAt", s(now.toString()));
         item.put(Keys.GSI1PK, s(Keys.due(l.campaign(), config.shards())));
         item.put(Keys.GSI1SK, s(Keys.dueSort(l.at(), "launch", l.campaign(), l.launchId())));
+        return item;
+    }
+
+    @Override
+    public Launch createLaunch(Launch l, Instant now) {
+        Map<String, AttributeValue> item = launchItem(l, now);
         try {
             db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
-            return new Launch(l.campaign(), l.launchId(), l.at(), l.localAt(), l.zone(), l.audience(), null, 0);
+            return new Launch(l.campaign(), l.launchId(), l.at(), l.localAt(), l.zone(), l.audience(), null, 0,
+                    l.segment(), l.parent(), l.recurrence());
         } catch (ConditionalCheckFailedException e) {
             return launch(l.campaign(), l.launchId()).orElseThrow();
         }
@@ -112,6 +131,15 @@ public final class DynamoCampaignStore implements CampaignStore {
         item.put(Keys.GSI1PK, s(Keys.CAMPAIGNS));
         item.put(Keys.GSI1SK, s(c.id()));
         db.putItem(r -> r.tableName(config.table()).item(item));
+    }
+
+    public void putSegment(Segment segment) {
+        putDefinition(Keys.segment(segment.id()), Keys.DEF, "segment", Map.of("where", segment.where()));
+    }
+
+    @SuppressWarnings("unchecked")
+    public Optional<Segment> segment(String id) {
+        return definition(Keys.segment(id), Keys.DEF).map(d -> Segment.restore(id, (Map<String, Object>) d.get("where")));
     }
 
     @Override

@@ -649,6 +649,127 @@ public final class DynamoDecisionStore implements DecisionStore {
         }
     }
 
+    @Override
+    public boolean occur(Launch recurrence, Launch occurrence, dev.tandem.campaign.Recurrence.Occurrence next) {
+        Map<String, AttributeValue> child = definitions.launchItem(occurrence, occurrence.at());
+        Map<String, String> names = new HashMap<>(Map.of("#v", "version", "#at", "at", "#g1sk", Keys.GSI1SK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":version", n(recurrence.version())));
+        String expr;
+        if (next == null) {
+            names.put("#status", "status");
+            names.put("#g1pk", Keys.GSI1PK);
+            names.remove("#at");
+            values.put(":done", s("done"));
+            expr = "SET #v = #v + :one, #status = :done REMOVE #g1pk, #g1sk";
+        } else {
+            names.put("#local", "localAt");
+            values.put(":at", s(next.at().toString()));
+            values.put(":g1sk", s(Keys.dueSort(next.at(), "launch", recurrence.campaign(), recurrence.launchId())));
+            if (next.local() != null) {
+                values.put(":local", s(next.local().toString()));
+                expr = "SET #v = #v + :one, #at = :at, #local = :local, #g1sk = :g1sk";
+            } else {
+                names.remove("#local");
+                expr = "SET #v = #v + :one, #at = :at, #g1sk = :g1sk";
+            }
+        }
+        TransactWriteItem move = TransactWriteItem.builder().update(Update.builder().tableName(config.table())
+                .key(key(Keys.campaign(recurrence.campaign()), Keys.launch(recurrence.launchId())))
+                .updateExpression(expr).conditionExpression("#v = :version")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+        try {
+            db.transactWriteItems(r -> r.transactItems(move, Transactions.put(config.table(), child, Transactions.ABSENT)));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, 0) || !Transactions.conditionFailed(e, 1)) {
+                return false;
+            }
+        }
+        // The occurrence is stored already, and enrolling or done: only the recurrence moves on.
+        try {
+            db.transactWriteItems(r -> r.transactItems(move));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean enter(String contactId, Launch occurrence, java.time.Duration reentry) {
+        Map<String, String> names = Map.of("#last", "lastAt", "#occ", "occurrence", "#type", Keys.TYPE, "#exp", Keys.EXPIRES_AT);
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", n(occurrence.at().getEpochSecond()),
+                ":occ", s(occurrence.launchId()), ":type", s("entry"),
+                ":exp", n(EventItems.expiry(occurrence.at(), config.retention()))));
+        String condition = "attribute_not_exists(PK) OR #occ = :occ";
+        if (reentry != null) {
+            values.put(":cutoff", n(occurrence.at().minus(reentry).getEpochSecond()));
+            condition += " OR #last <= :cutoff";
+        }
+        String c = condition;
+        try {
+            db.updateItem(r -> r.tableName(config.table()).key(key(Keys.contact(contactId), Keys.entry(occurrence.campaign())))
+                    .updateExpression("SET #last = :at, #occ = :occ, #type = :type, #exp = :exp").conditionExpression(c)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // --- audiences -----------------------------------------------------------------------------
+
+    @Override
+    public MemberPage members(int shard, String cursor, int limit, boolean engagement) {
+        QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
+                .keyConditionExpression("GSI1PK = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.audienceShard(shard))))
+                .limit(limit);
+        if (cursor != null) {
+            q.exclusiveStartKey(decodeKey(cursor));
+        }
+        QueryResponse r = db.query(q.build());
+        Map<String, dev.tandem.audience.Engagement> summaries = engagement && !r.items().isEmpty()
+                ? summaries(shard, string(r.items().get(0), Keys.GSI1SK), string(r.items().get(r.items().size() - 1), Keys.GSI1SK))
+                : Map.of();
+        List<dev.tandem.audience.Member> members = new ArrayList<>();
+        for (Map<String, AttributeValue> item : r.items()) {
+            String id = string(item, Keys.GSI1SK);
+            members.add(new dev.tandem.audience.Member(ContactItems.fromItem(item), summaries.get(id)));
+        }
+        String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? encodeKey(r.lastEvaluatedKey()) : null;
+        return new MemberPage(members, next);
+    }
+
+    /** The engagement summaries of one shard's contacts from {@code first} to {@code last}, by contact id. */
+    private Map<String, dev.tandem.audience.Engagement> summaries(int shard, String first, String last) {
+        Map<String, dev.tandem.audience.Engagement> out = new HashMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
+                    .keyConditionExpression("GSI1PK = :pk AND GSI1SK BETWEEN :first AND :last")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.summaryShard(shard)), ":first", s(first), ":last", s(last)));
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            QueryResponse r = db.query(q.build());
+            for (Map<String, AttributeValue> item : r.items()) {
+                out.put(string(item, Keys.GSI1SK), SummaryItems.engagement(item));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public void putSegment(dev.tandem.audience.Segment segment) {
+        definitions.putSegment(segment);
+    }
+
+    @Override
+    public Optional<dev.tandem.audience.Segment> segment(String id) {
+        return definitions.segment(id);
+    }
+
     // --- definitions, read through the campaign store ------------------------------------------
 
     @Override

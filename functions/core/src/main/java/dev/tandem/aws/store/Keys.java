@@ -15,6 +15,8 @@ import java.util.Locale;
  * C#{contact}         EVT#{time}#{eventId}                 a timeline event, time-ordered
  * C#{contact}         EID#{eventId}                        idempotency guard of an event posted by an upstream system
  * C#{contact}         RUN#{campaign}#{occurrence}          a contact's run of a campaign (GSI1: DUE#{shard} / {dueAt}#...)
+ * C#{contact}         SUMMARY                              the engagement summary segments read (GSI1: SUM#{shard} / {contact})
+ * C#{contact}         ENTRY#{campaign}                     the contact's last entry into a recurring campaign's occurrences
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
@@ -22,6 +24,7 @@ import java.util.Locale;
  * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
  * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
  * TEMPLATE#{id}       DEF                                  a message template
+ * SEGMENT#{id}        DEF                                  a segment definition
  * CONFIG              POLICY                               the contact policy
  * RATE#{channel}      {epochSecond}                        the sending rate's tokens taken of that second, for a few minutes
  * LINK#{code}, VIEW#{code}, UNSUB#{code}   LOOKUP          a short link, an email's web version, a one-click unsubscribe
@@ -176,6 +179,27 @@ public final class Keys {
 
     public static String audienceShard(int shard) {
         return "AUD#" + shard;
+    }
+
+    /** The sort key of a contact's engagement summary. */
+    public static final String SUMMARY = "SUMMARY";
+
+    /** The summary shard a contact's engagement summary lists under: the same shard as its profile's audience shard. */
+    public static String summary(String contactId, int shards) {
+        return summaryShard(shard(contactId, shards));
+    }
+
+    public static String summaryShard(int shard) {
+        return "SUM#" + shard;
+    }
+
+    public static String segment(String segmentId) {
+        return "SEGMENT#" + segmentId;
+    }
+
+    /** A contact's entry into a recurring campaign, under the contact's partition. */
+    public static String entry(String campaign) {
+        return "ENTRY#" + campaign;
     }
 
     public static int shard(String id, int shards) {
