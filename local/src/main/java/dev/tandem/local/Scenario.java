@@ -29,11 +29,11 @@ import java.util.Set;
  */
 public record Scenario(Instant start, Instant until, Duration tick, Map<String, Object> policy,
                        Map<String, Object> templates, List<Map<String, Object>> contacts,
-                       List<CampaignSpec> campaigns, List<Event> events) {
+                       List<CampaignSpec> campaigns, List<Event> events, Map<String, Object> segments) {
 
     public static final String LINK_BASE = "https://tandem.example.com";
     private static final Set<String> FIELDS = Set.of("start", "until", "tick", "policy", "templates", "contacts",
-            "campaigns", "events", "description");
+            "campaigns", "events", "description", "segments");
     private static final Set<String> EVENT_TYPES = Set.of("email.delivered", "email.open", "email.click", "email.bounce",
             "email.complaint", "email.unsubscribe", "sms.reply", "sms.click", "sms.delivered", "sms.failed", "sms.opt_out",
             "sms.opt_in", "conversion");
@@ -41,7 +41,7 @@ public record Scenario(Instant start, Instant until, Duration tick, Map<String, 
             "text", "value");
 
     /** A campaign, its launch time and its audience (default: every contact). */
-    public record CampaignSpec(String id, Map<String, Object> definition, Instant start, List<String> audience) {
+    public record CampaignSpec(String id, Map<String, Object> definition, Instant start, Object audience) {
     }
 
     /** An event of the scenario, ingested at its own time through the real ingestion path. */
@@ -151,6 +151,21 @@ public record Scenario(Instant start, Instant until, Duration tick, Map<String, 
             }
             contacts.add((Map<String, Object>) c);
         }
+        Map<String, Object> segments = new LinkedHashMap<>();
+        Object segs = m.get("segments");
+        if (segs != null) {
+            if (!(segs instanceof Map<?, ?> sm)) {
+                throw new InvalidInputException("segments", "segments must be an object of segments by id, each {\"where\": CONDITION}");
+            }
+            sm.forEach((k, v) -> {
+                try {
+                    dev.tandem.audience.Segment.from(String.valueOf(k), v);
+                } catch (InvalidInputException ex) {
+                    throw ex.under("segments." + k);
+                }
+                segments.put(String.valueOf(k), v);
+            });
+        }
         List<CampaignSpec> campaigns = new ArrayList<>();
         Object cps = m.get("campaigns");
         if (!(cps instanceof List<?> plist) || plist.isEmpty()) {
@@ -176,19 +191,26 @@ public record Scenario(Instant start, Instant until, Duration tick, Map<String, 
             if (cStart.isBefore(start) || cStart.isAfter(until)) {
                 throw new InvalidInputException(field + ".start", field + ".start must fall between the scenario's start and until");
             }
-            List<String> audience = null;
-            if (audienceRaw != null && !"all".equals(audienceRaw)) {
+            Object audience = null;
+            if (audienceRaw instanceof Map<?, ?> seg) {
+                Object sid2 = seg.get("segment");
+                if (seg.size() != 1 || !(sid2 instanceof String name) || !segments.containsKey(name)) {
+                    throw new InvalidInputException(field + ".audience.segment", field + ".audience names a segment of the scenario's segments: {\"segment\": ID}");
+                }
+                audience = Map.of("segment", name);
+            } else if (audienceRaw != null && !"all".equals(audienceRaw)) {
                 if (!(audienceRaw instanceof List<?> al) || al.isEmpty()) {
                     throw new InvalidInputException(field + ".audience", field + ".audience is \"all\" or an array of contact ids");
                 }
-                audience = new ArrayList<>();
+                List<String> ids = new ArrayList<>();
                 for (int j = 0; j < al.size(); j++) {
                     String cid = String.valueOf(al.get(j));
                     if (!contactIds.contains(cid)) {
                         throw new InvalidInputException(field + ".audience[" + j + "]", "unknown contact " + cid);
                     }
-                    audience.add(cid);
+                    ids.add(cid);
                 }
+                audience = ids;
             }
             try {
                 Campaign.from(sid, def, parsed::get, policy, LinkMaker.lengthFor(LINK_BASE));
@@ -238,7 +260,7 @@ public record Scenario(Instant start, Instant until, Duration tick, Map<String, 
         }
         events.sort(Comparator.comparing(Event::at).thenComparing(Event::index));
         return new Scenario(start, until, tick, m.get("policy") == null ? null : (Map<String, Object>) m.get("policy"),
-                templates, contacts, campaigns, events);
+                templates, contacts, campaigns, events, segments);
     }
 
     private static String string(Map<?, ?> m, String key) {

@@ -126,6 +126,7 @@ public final class Simulator {
             Object id = body.remove("id");
             api.ok("PUT", "/contacts/" + id, body);
         }
+        scenario.segments().forEach((id, def) -> api.ok("PUT", "/segments/" + id, def));
         for (Scenario.CampaignSpec c : scenario.campaigns()) {
             api.ok("PUT", "/campaigns/" + c.id(), c.definition());
         }
