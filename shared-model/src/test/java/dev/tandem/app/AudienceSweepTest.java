@@ -53,13 +53,25 @@ class AudienceSweepTest {
         store.put(c);
     }
 
+    final List<String> sentTo = Collections.synchronizedList(new ArrayList<>());
+    final Dispatch dispatch = new Dispatch(store, e -> {
+        sentTo.add(e.to());
+        return "ses-" + UUID.randomUUID();
+    }, m -> "sns-" + UUID.randomUUID(), channel -> { },
+            new Dispatch.Settings(BASE, Duration.ofHours(2), Duration.ofMinutes(2), 200, Duration.ofMinutes(1), 2, 1000));
+
+    /** A tick: the sweep, then the senders on what it claimed; the contacts sent to. */
     TreeSet<String> enrolled(Instant now) {
         sweep.run(now, () -> true);
-        TreeSet<String> ids = new TreeSet<>();
+        List<SendQueue.Job> jobs;
         synchronized (queue) {
-            queue.forEach(j -> ids.add(j.contactId()));
+            jobs = List.copyOf(queue);
             queue.clear();
         }
+        sentTo.clear();
+        dispatch.send(jobs, now.plusSeconds(1));
+        TreeSet<String> ids = new TreeSet<>();
+        sentTo.forEach(to -> ids.add(to.substring(0, to.indexOf('@'))));
         return ids;
     }
 

@@ -71,7 +71,7 @@ public final class Bench {
         Sdk.addInterceptor(RequestCounter.INSTANCE);
         Sdk.addInterceptor(UnitMeter.INSTANCE);
         boolean full = List.of(args).contains("--full");
-        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "throughput", "requests", "simulate", "heap");
+        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "throughput", "requests", "simulate", "heap", "segments");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) {
                 only = List.of(args[++i].split(","));
@@ -124,6 +124,9 @@ public final class Bench {
         }
         if (only.contains("heap")) {
             heap();
+        }
+        if (only.contains("segments")) {
+            segments();
         }
         new Bootstrap(template).dropTable(table);
         System.out.println();
@@ -403,6 +406,31 @@ public final class Bench {
         row("1,000,000-contact launch at 1,000/s", String.format(Locale.ROOT,
                 "%.1f minutes | enrolment %.1f min (%,.0f contacts/s measured on %,d, %d decider runs) | sending %.1f min at %,.0f/s",
                 total / 60, enrolWall / 60, enrolRate, n, sweeps, sendSeconds / 60, sendRate), "<= 20 min, enrolment < 5");
+    }
+
+    // --- segments ---------------------------------------------------------------------------------
+
+    /**
+     * A segment count over 10,000 contacts (100,000 with --full) on the emulator, then the model of a million on
+     * DynamoDB from the measured item sizes: the read units scale with the bytes read, and the time with the pages
+     * each shard reads one after the other (1 MB a page, at a page latency of 150 ms).
+     */
+    private void segments() throws Exception {
+        int n = Integer.getInteger("tandem.segments", full ? 100_000 : 10_000);
+        SegmentBench.Figures f = SegmentBench.run(template, n, 4);
+        row(String.format("seed %,d contacts and their summaries (emulator)", n), String.format("%.1f s", f.seedSeconds()), "");
+        row("average item: profile / engagement summary (a month of a daily campaign)",
+                String.format("%.0f / %.0f bytes", f.profileBytes(), f.summaryBytes()), "");
+        row(String.format("segment count over %,d contacts (emulator, 16 shards)", n), String.format("%.2f s, %d queries, %.0f RRU, %,d members",
+                f.countSeconds(), f.queries(), f.readUnits(), f.count()), "");
+        int million = 1_000_000;
+        double bytes = million * (f.profileBytes() + f.summaryBytes());
+        // Every contact with a summary (the bench gives half of them one): an index query reads 0.5 RRU per 4 KB.
+        double rru = bytes / 4096 * 0.5;
+        double pagesPerShard = Math.ceil(million * f.profileBytes() / 16 / 1e6) + Math.ceil(million * f.summaryBytes() / 16 / 1e6);
+        double seconds = Math.max(pagesPerShard * 0.150, bytes / 75e6);
+        row("1,000,000-contact segment count on DynamoDB (model)", String.format("%.0f s, %.0f RRU = $%.3f; %.2f GB read",
+                seconds, rru, rru * 0.125 / 1e6, bytes / 1e9), "<= 2 min, <= $1");
     }
 
     // --- AWS requests per message lifecycle -----------------------------------------------------

@@ -66,7 +66,7 @@ public final class DynamoSummaries {
         String expr = "SET #type = :type, #g1pk = :g1pk, #g1sk = :g1sk, #exp = :exp ADD " + String.join(", ", adds);
         Map<String, AttributeValue> key = Map.of(Keys.PK, s(Keys.contact(contactId)), Keys.SK, s(Keys.SUMMARY));
         UpdateItemResponse r = db.updateItem(u -> u.tableName(config.table()).key(key).updateExpression(expr)
-                .expressionAttributeNames(names).expressionAttributeValues(values).returnValues(ReturnValue.UPDATED_NEW));
+                .expressionAttributeNames(names).expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW));
         prune(key, r.attributes(), now);
     }
 
