@@ -26,3 +26,7 @@ build-SmsDeliveryLogForwarderFunction:
 build-SenderFunction:
 	$(MVN) -pl functions/sender -am -DskipTests package
 	unzip -q -o functions/sender/target/sender-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-ImportFunction:
+	$(MVN) -pl functions/import -am -DskipTests package
+	unzip -q -o functions/import/target/import-function.jar -d "$(ARTIFACTS_DIR)"

@@ -70,6 +70,10 @@ public final class LocalFunctions {
         env.put("SWEEP_THREADS", "4");
         env.put("SENDER_PARALLEL", "4");
         env.putAll(template.environment(logicalId));
+        if (logicalId.equals("ImportFunction")) {
+            // The emulator serves one DynamoDB request at a time: a few writers, not the template's sixteen.
+            env.put("IMPORT_WRITERS", "4");
+        }
         env.putAll(overrides);
         return env;
     }
