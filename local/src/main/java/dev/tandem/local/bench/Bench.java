@@ -676,7 +676,8 @@ public final class Bench {
         long writes = times.getOrDefault("DynamoDb.TransactWriteItems", 0L);
         long progress = times.getOrDefault("DynamoDb.GetItem", 0L) + times.getOrDefault("DynamoDb.PutItem", 0L) + times.getOrDefault("DynamoDb.UpdateItem", 0L);
         long s3 = times.entrySet().stream().filter(e -> e.getKey().startsWith("S3.")).mapToLong(Map.Entry::getValue).sum();
-        row("import of " + String.format(Locale.ROOT, "%,d", n) + " CSV rows on the emulator (4 writers, 1,000-row windows)", String.format(Locale.ROOT,
+        row("import of " + String.format(Locale.ROOT, "%,d", n) + " CSV rows on the emulator (" + f.environment("ImportFunction").get("IMPORT_WRITERS")
+                        + " writer(s), 1,000-row windows)", String.format(Locale.ROOT,
                 "%.1f s, %,.0f rows/s | %s", seconds, n / seconds, Json.write(r.summary())), ">= 2,000 rows/s on DynamoDB (model)");
         row("  where the time goes (AWS calls summed over writers)", String.format(Locale.ROOT,
                 "read+validate %.1f s (in memory, alone) | BatchGetItem %.1f s (%d) | TransactWriteItems %.1f s (%d) | progress %.1f s | S3 %.1f s",
