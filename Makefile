@@ -30,3 +30,7 @@ build-SenderFunction:
 build-SummaryFunction:
 	$(MVN) -pl functions/audience -am -DskipTests package
 	unzip -q -o functions/audience/target/summary-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-ImportFunction:
+	$(MVN) -pl functions/import -am -DskipTests package
+	unzip -q -o functions/import/target/import-function.jar -d "$(ARTIFACTS_DIR)"

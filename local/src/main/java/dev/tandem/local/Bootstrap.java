@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ConflictException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -26,7 +27,8 @@ import java.util.Map;
 /**
  * Creates on the emulator (or LocalStack) what template.yaml declares and the local stack can hold:
  * the table with its indexes and TTL, topics, queues with their redrive, subscriptions, the SES sender
- * identity and configuration set, and the schedule group. Safe to run again: what exists is left alone.
+ * identity and configuration set, the schedule group, and the import bucket (its notification is not set: the
+ * emulator runs no event sources, and {@code ./tandem import} delivers it). Safe to run again: what exists is left alone.
  */
 public final class Bootstrap {
     private final Template template;
@@ -95,6 +97,16 @@ public final class Bootstrap {
                     rethrowUnlessExists(e);
                 }
                 created.add("configuration set " + name);
+            }
+            for (String id : ofType("AWS::S3::Bucket")) {
+                String name = template.physicalName(id);
+                try (S3Client s3 = S3Client.builder().httpClient(Sdk.http()).forcePathStyle(true).build()) {
+                    s3.createBucket(r -> r.bucket(name));
+                } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+                         | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException e) {
+                    // exists
+                }
+                created.add("bucket " + name);
             }
             for (String id : ofType("AWS::Scheduler::ScheduleGroup")) {
                 String name = template.physicalName(id);

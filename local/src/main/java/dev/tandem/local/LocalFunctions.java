@@ -70,6 +70,11 @@ public final class LocalFunctions {
         env.put("SWEEP_THREADS", "4");
         env.put("SENDER_PARALLEL", "4");
         env.putAll(template.environment(logicalId));
+        if (logicalId.equals("ImportFunction")) {
+            // The emulator serves one DynamoDB request at a time: more writers only queue there, and a 60-write transaction
+            // queued behind others outlasts the SDK's call timeout on a large table (BENCHMARKS.md, bulk import).
+            env.put("IMPORT_WRITERS", "1");
+        }
         env.putAll(overrides);
         return env;
     }

@@ -34,6 +34,7 @@ public final class Main {
             case "validate" -> System.exit(validate(rest));
             case "simulate" -> System.exit(simulate(template, rest));
             case "api" -> api(template, rest);
+            case "import" -> System.exit(importFile(template, rest));
             default -> {
                 usage();
                 System.exit(2);
@@ -64,7 +65,49 @@ public final class Main {
         String response = function.equals("DeciderFunction") ? functions.decideAndSend(event, functions.context(function, false))
                 : functions.invoke(function, event, functions.context(function, false));
         System.out.println(response);
+        if (function.equals("ImportFunction")) {
+            // The emulator runs no event sources: the continuations an invocation queued are taken here.
+            try (LocalImport imports = new LocalImport(functions)) {
+                int more = imports.drain(() -> functions.context(function, false));
+                if (more > 0) {
+                    System.err.println("tandem invoke: " + more + " more invocation(s) from ImportQueue");
+                }
+            }
+        }
         return 0;
+    }
+
+    /**
+     * {@code ./tandem import FILE}: the file goes to ImportBucket under imports/ and is imported by ImportFunction as
+     * in AWS; each refused row's line, then the summary line, on stdout. Exit 0 when every row was imported or already
+     * there, 1 when a row or the file was refused, 2 on a usage error.
+     */
+    private static int importFile(Template template, List<String> args) {
+        if (args.size() != 1) {
+            System.err.println("usage: tandem import FILE");
+            return 2;
+        }
+        Path file = Path.of(args.get(0));
+        if (!Files.isRegularFile(file)) {
+            System.err.println("tandem import: no file " + file);
+            return 2;
+        }
+        String name = file.getFileName().toString();
+        if (!dev.tandem.app.ImportRun.importable("imports/" + name)) {
+            System.err.println("tandem import: " + name + ": an import file is a .csv or a .jsonl");
+            return 2;
+        }
+        LocalFunctions functions = new LocalFunctions(template, Clock.systemUTC());
+        long started = System.nanoTime();
+        try (LocalImport imports = new LocalImport(functions)) {
+            LocalImport.Report r = imports.run(file, "imports/" + name, () -> functions.context("ImportFunction", true));
+            r.errors().forEach(System.out::println);
+            System.out.println(dev.tandem.aws.Json.write(r.summary()));
+            System.err.printf("tandem import: s3://%s/imports/%s in %d invocation(s), %.1f s%n", imports.bucket(), name,
+                    r.invocations(), (System.nanoTime() - started) / 1e9);
+            Object refused = r.summary().get("refused");
+            return r.summary().containsKey("error") || (refused instanceof Number n && n.longValue() > 0) ? 1 : 0;
+        }
     }
 
     private static void api(Template template, List<String> args) throws Exception {
@@ -142,6 +185,6 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json]");
+        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json] | import FILE");
     }
 }

@@ -129,6 +129,10 @@ public final class Template {
     /** The local physical name of a resource: its name property when the template sets one, else its logical id. */
     public String physicalName(String logicalId) {
         Map<String, Object> props = properties(logicalId);
+        if ("AWS::S3::Bucket".equals(type(logicalId)) && !props.containsKey("BucketName")) {
+            // CloudFormation names a bucket itself; S3's names are lower case.
+            return "tandem-local-" + logicalId.toLowerCase(java.util.Locale.ROOT);
+        }
         for (String key : List.of("TableName", "TopicName", "QueueName", "Name", "FunctionName", "EmailIdentity")) {
             if (props.containsKey(key)) {
                 return String.valueOf(resolve(props.get(key)));
@@ -148,6 +152,7 @@ public final class Template {
                     "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + name;
             case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
             case "AWS::Scheduler::ScheduleGroup" -> "arn:aws:scheduler:" + region + ":" + ACCOUNT + ":schedule-group/" + name;
+            case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
             default -> "arn:aws:local:" + region + ":" + ACCOUNT + ":" + name;
         };
     }

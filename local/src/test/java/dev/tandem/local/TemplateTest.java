@@ -283,4 +283,52 @@ class TemplateTest {
         assertTrue(dev.tandem.sender.SenderHandler.worstSend().getSeconds() < timeout,
                 "a send begun before the sender's margin ends within its timeout");
     }
+
+    @Test
+    void importFilesLandInAPrivateEncryptedBucketThatNotifiesImportQueueForCsvAndJsonLinesUnderImports() {
+        Map<String, Object> bucket = template.properties("ImportBucket");
+        assertNotNull(Template.path(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"));
+        Map<?, ?> block = (Map<?, ?>) bucket.get("PublicAccessBlockConfiguration");
+        for (String k : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertEquals(true, block.get(k), k);
+        }
+        List<String> suffixes = new ArrayList<>();
+        for (Object o : (List<?>) Template.path(bucket, "NotificationConfiguration", "QueueConfigurations")) {
+            Map<?, ?> q = (Map<?, ?>) o;
+            assertEquals("ImportQueue.Arn", getAtt(q.get("Queue")));
+            Map<String, String> rules = new java.util.HashMap<>();
+            for (Object r : (List<?>) Template.path(q, "Filter", "S3Key", "Rules")) {
+                rules.put(String.valueOf(((Map<?, ?>) r).get("Name")), String.valueOf(((Map<?, ?>) r).get("Value")));
+            }
+            assertEquals("imports/", rules.get("prefix"));
+            suffixes.add(rules.get("suffix"));
+        }
+        assertEquals(List.of(".csv", ".jsonl"), suffixes);
+        assertEquals("ImportQueuePolicy", template.resource("ImportBucket").get("DependsOn"), "S3 checks the queue's policy when the notification is set");
+        Map<String, Object> allow = statements(template.properties("ImportQueuePolicy").get("PolicyDocument")).get(0);
+        assertEquals(Map.of("Service", "s3.amazonaws.com"), allow.get("Principal"));
+        assertNotNull(Template.path(allow, "Condition", "StringEquals", "aws:SourceAccount"), "only this account's buckets");
+        assertEquals("ImportDeadLetterQueue.Arn", getAtt(((Map<?, ?>) template.properties("ImportQueue").get("RedrivePolicy")).get("deadLetterTargetArn")));
+    }
+
+    @Test
+    void importFunctionTakesImportQueueOneMessageAtATimeWithinItsVisibilityAndMayTouchOnlyItsOwnPrefixes() {
+        Map<?, ?> source = (Map<?, ?>) ((Map<?, ?>) template.properties("ImportFunction").get("Events")).get("Imports");
+        Map<?, ?> props = (Map<?, ?>) source.get("Properties");
+        assertEquals("ImportQueue.Arn", getAtt(props.get("Queue")));
+        assertEquals(1, props.get("BatchSize"));
+        assertEquals(List.of("ReportBatchItemFailures"), props.get("FunctionResponseTypes"));
+        int timeout = (Integer) template.properties("ImportFunction").get("Timeout");
+        assertTrue((Integer) template.properties("ImportQueue").get("VisibilityTimeout") >= 6 * timeout);
+        assertTrue(timeout * 1000L >= 5 * dev.tandem.importer.ImportHandler.MARGIN_MILLIS, "room for windows beside the margin");
+        for (Map<String, Object> st : functionStatements("ImportFunction")) {
+            for (String a : actions(st)) {
+                assertFalse(a.endsWith(":*") || a.startsWith("sns:") || a.startsWith("ses:"), a);
+                if (a.startsWith("s3:")) {
+                    assertTrue(String.valueOf(st.get("Resource")).contains("/import"), a + " only under imports/ and import-parts/: " + st.get("Resource"));
+                }
+            }
+        }
+        assertTrue(template.environment("ImportFunction").get("IMPORT_QUEUE_URL").endsWith("ImportQueue"));
+    }
 }

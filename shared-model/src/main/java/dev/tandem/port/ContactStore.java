@@ -5,8 +5,14 @@ import dev.tandem.timeline.EventDrafts;
 import dev.tandem.timeline.Timeline;
 import dev.tandem.timeline.TimelineEvent;
 
+import dev.tandem.validation.ConflictException;
+
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +45,54 @@ public interface ContactStore {
 
     /** Removes every item of a contact: profile, timeline, lookups, pending work. False when there was none. */
     boolean erase(String contactId);
+
+    /** The profiles of those of these contacts that exist, by id. A store may read them many to a request. */
+    default Map<String, Contact> findAll(Collection<String> contactIds) {
+        Map<String, Contact> out = new HashMap<>();
+        for (String id : contactIds) {
+            find(id).ifPresent(c -> out.put(id, c));
+        }
+        return out;
+    }
+
+    /**
+     * Many {@link #save}s, each on its own: one that cannot be written does not stop the others. A store may write them
+     * many to a request and side by side, so the saves must touch distinct contacts, addresses and numbers. Answers one
+     * outcome per save, in order.
+     */
+    default List<Saved> saveAll(List<Save> saves) {
+        List<Saved> out = new ArrayList<>(saves.size());
+        for (Save s : saves) {
+            try {
+                save(s.next(), s.previous());
+                out.add(Saved.SAVED);
+            } catch (ConflictException e) {
+                out.add(Saved.conflict(e.field(), e.getMessage()));
+            } catch (ConcurrentChangeException e) {
+                out.add(Saved.CHANGED);
+            }
+        }
+        return out;
+    }
+
+    /** A contact to write over the one read before it (null when creating). */
+    record Save(Contact next, Contact previous) {
+    }
+
+    /**
+     * What became of one save: written; refused because an address or number belongs to another contact (the field
+     * and why); or not written because the stored profile no longer matched the one read.
+     */
+    record Saved(Outcome outcome, String field, String error) {
+        public static final Saved SAVED = new Saved(Outcome.SAVED, null, null);
+        public static final Saved CHANGED = new Saved(Outcome.CHANGED, null, null);
+
+        public static Saved conflict(String field, String error) {
+            return new Saved(Outcome.CONFLICT, field, error);
+        }
+
+        public enum Outcome { SAVED, CONFLICT, CHANGED }
+    }
 
     record ContactView(Contact contact, Timeline timeline) {
     }

@@ -59,6 +59,8 @@ public final class Bench {
     private final List<String> only;
     private final Template template;
     private final List<String[]> rows = new ArrayList<>();
+    /** Rows the import phase generates ({@code --rows N}). */
+    private static int importRows;
 
     private Bench(Path root, boolean full, List<String> only) {
         this.root = root;
@@ -70,13 +72,19 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Sdk.addInterceptor(RequestCounter.INSTANCE);
         Sdk.addInterceptor(UnitMeter.INSTANCE);
+        Sdk.addInterceptor(RequestTimer.INSTANCE);
         boolean full = List.of(args).contains("--full");
-        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "throughput", "requests", "simulate", "heap", "segments");
+        // segments and import seed their own contacts on the emulator, minutes each: they run when asked for (--only).
+        List<String> only = List.of("sizes", "cold", "warm", "http", "jmh", "throughput", "requests", "simulate", "heap");
+        int rows = 100_000;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) {
                 only = List.of(args[++i].split(","));
+            } else if (args[i].equals("--rows") && i + 1 < args.length) {
+                rows = Integer.parseInt(args[++i]);
             }
         }
+        importRows = rows;
         Path root = Path.of(System.getProperty("tandem.root", ".")).toAbsolutePath().normalize();
         new Bench(root, full, only).run();
         System.exit(0);
@@ -127,6 +135,9 @@ public final class Bench {
         }
         if (only.contains("segments")) {
             segments();
+        }
+        if (only.contains("import")) {
+            importFile(importRows);
         }
         new Bootstrap(template).dropTable(table);
         System.out.println();
@@ -655,5 +666,71 @@ public final class Bench {
         row("peak heap, sweep over " + n + " due contacts (-Xmx256m)",
                 String.format(Locale.ROOT, "%.0f MB used at most; %s in %.0f s", ((Number) m.get("peakHeapUsedBytes")).doubleValue() / 1e6,
                         m.get("counts"), ((Number) m.get("sweepSeconds")).doubleValue()), "< 256 MB");
+    }
+
+    // --- bulk import -----------------------------------------------------------------------------
+
+    /**
+     * {@code --only import}: a generated CSV of {@code n} rows (one in a hundred refused: a bad address, a bad zone,
+     * an address already taken by an earlier row) imported by ImportFunction through ImportQueue on the emulator,
+     * timed, with the time of each kind of AWS call summed, and the reading and validation alone timed in memory.
+     */
+    private void importFile(int n) throws Exception {
+        Path file = Files.createTempFile("tandem-bench-import-", ".csv");
+        try (var w = Files.newBufferedWriter(file)) {
+            w.write("id,email,phone,timezone,locale,consent.email,consent.sms,attr.firstName,attr.tier\n");
+            for (int i = 0; i < n; i++) {
+                String email = i % 300 == 7 ? "not-an-address" : i % 300 == 107 ? "b" + (i - 1) + "@example.com" : "b" + i + "@example.com";
+                String zone = i % 300 == 207 ? "Mars/Base" : "Europe/Paris";
+                w.write("b" + i + "," + email + "," + String.format("+1650%07d", i) + "," + zone + ",fr-FR,subscribed,subscribed,\"Name " + i
+                        + "\"," + (i % 2 == 0 ? "gold" : "silver") + "\n");
+            }
+        }
+        long parse = parseOnly(file);
+        String table = new Bootstrap(template).tableCopy("TandemTable", "bench-import-" + UUID.randomUUID().toString().substring(0, 8));
+        LocalFunctions f = new LocalFunctions(template, java.time.Clock.systemUTC(), Map.of("TABLE_NAME", table));
+        Map<String, Long> timesBefore = RequestTimer.INSTANCE.snapshot();
+        Map<String, Long> countsBefore = RequestCounter.INSTANCE.snapshot();
+        long start = System.nanoTime();
+        dev.tandem.local.LocalImport.Report r;
+        try (dev.tandem.local.LocalImport imports = new dev.tandem.local.LocalImport(f)) {
+            r = imports.run(file, "imports/bench-" + n + ".csv", () -> f.context("ImportFunction", true));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> times = diff(timesBefore, RequestTimer.INSTANCE.snapshot());
+        Map<String, Long> counts = diff(countsBefore, RequestCounter.INSTANCE.snapshot());
+        new Bootstrap(template).dropTable(table);
+        Files.deleteIfExists(file);
+        long reads = times.getOrDefault("DynamoDb.BatchGetItem", 0L);
+        long writes = times.getOrDefault("DynamoDb.TransactWriteItems", 0L);
+        long progress = times.getOrDefault("DynamoDb.GetItem", 0L) + times.getOrDefault("DynamoDb.PutItem", 0L) + times.getOrDefault("DynamoDb.UpdateItem", 0L);
+        long s3 = times.entrySet().stream().filter(e -> e.getKey().startsWith("S3.")).mapToLong(Map.Entry::getValue).sum();
+        row("import of " + String.format(Locale.ROOT, "%,d", n) + " CSV rows on the emulator (" + f.environment("ImportFunction").get("IMPORT_WRITERS")
+                        + " writer(s), 1,000-row windows)", String.format(Locale.ROOT,
+                "%.1f s, %,.0f rows/s | %s", seconds, n / seconds, Json.write(r.summary())), ">= 2,000 rows/s on DynamoDB (model)");
+        row("  where the time goes (AWS calls summed over writers)", String.format(Locale.ROOT,
+                "read+validate %.1f s (in memory, alone) | BatchGetItem %.1f s (%d) | TransactWriteItems %.1f s (%d) | progress %.1f s | S3 %.1f s",
+                parse / 1e9, reads / 1e9, counts.getOrDefault("DynamoDb.BatchGetItem", 0L), writes / 1e9,
+                counts.getOrDefault("DynamoDb.TransactWriteItems", 0L), progress / 1e9, s3 / 1e9), "-");
+        System.err.println("    (calls " + counts + ")");
+    }
+
+    /** Reading and validating the file alone, in memory: what an import spends besides its requests. */
+    private static long parseOnly(Path file) throws Exception {
+        long start = System.nanoTime();
+        int valid = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            var records = new dev.tandem.imports.Records(in, 0, dev.tandem.imports.ImportFormat.CSV);
+            List<String> header = dev.tandem.imports.ImportRows.header(records.next().cells());
+            Instant now = Instant.now();
+            long row = 0;
+            for (dev.tandem.imports.Records.Record rec; (rec = records.next()) != null; ) {
+                valid += dev.tandem.imports.ImportRows.csv(++row, header, rec, now).valid() ? 1 : 0;
+            }
+        }
+        if (valid == 0) {
+            throw new IllegalStateException("no valid row in the generated file");
+        }
+        return System.nanoTime() - start;
     }
 }

@@ -46,12 +46,25 @@ public final class DynamoContactStore implements ContactStore {
     static final String REFS = "refs";
     private static final int ATTEMPTS = 3;
 
+    /** DynamoDB's limit of keys in one BatchGetItem. */
+    static final int BATCH_GET = 100;
+    /** Contacts written in one transaction by {@link #saveAll}: up to five writes each, a transaction's limit being 100. */
+    static final int SAVES_PER_TRANSACTION = 20;
+
     private final DynamoDbClient db;
     private final StoreConfig config;
+    private final java.util.concurrent.Executor pool;
 
+    /** A store whose {@link #findAll} and {@link #saveAll} send their requests one after the other. */
     public DynamoContactStore(DynamoDbClient db, StoreConfig config) {
+        this(db, config, Runnable::run);
+    }
+
+    /** A store whose {@link #findAll} and {@link #saveAll} send their requests side by side on {@code pool}. */
+    public DynamoContactStore(DynamoDbClient db, StoreConfig config, java.util.concurrent.Executor pool) {
         this.db = Objects.requireNonNull(db, "db");
         this.config = Objects.requireNonNull(config, "config");
+        this.pool = Objects.requireNonNull(pool, "pool");
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {
@@ -120,22 +133,189 @@ public final class DynamoContactStore implements ContactStore {
 
     @Override
     public void save(Contact next, Contact previous) {
+        Writing w = writing(next, previous);
+        try {
+            db.transactWriteItems(r -> r.transactItems(w.items()));
+        } catch (TransactionCanceledException e) {
+            if (w.emailAt() >= 0 && Transactions.conditionFailed(e, w.emailAt())) {
+                throw new ConflictException("email", "email already belongs to another contact");
+            }
+            if (w.phoneAt() >= 0 && Transactions.conditionFailed(e, w.phoneAt())) {
+                throw new ConflictException("phone", "phone already belongs to another contact");
+            }
+            throw new ConcurrentChangeException("contact " + next.id() + " changed while it was being written");
+        }
+    }
+
+    /** A save's writes: the profile's conditional update, then the lookups it claims and frees; where each claim sits. */
+    private record Writing(List<TransactWriteItem> items, int emailAt, int phoneAt) {
+    }
+
+    private Writing writing(Contact next, Contact previous) {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder().update(profileUpdate(next, previous)).build());
         int emailAt = moveLookup(writes, next.email() == null ? null : Keys.email(next.email()),
                 previous == null || previous.email() == null ? null : Keys.email(previous.email()), next.id());
         int phoneAt = moveLookup(writes, next.phone() == null ? null : Keys.phone(next.phone()),
                 previous == null || previous.phone() == null ? null : Keys.phone(previous.phone()), next.id());
+        return new Writing(writes, emailAt, phoneAt);
+    }
+
+    /** Profiles read 100 to a request (BatchGetItem, strongly consistent), the requests side by side. */
+    @Override
+    public Map<String, Contact> findAll(java.util.Collection<String> contactIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(contactIds));
+        List<java.util.concurrent.CompletableFuture<List<Map<String, AttributeValue>>>> reads = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH_GET) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_GET));
+            reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> batchGet(chunk), pool));
+        }
+        Map<String, Contact> out = new HashMap<>();
+        for (var read : reads) {
+            for (Map<String, AttributeValue> item : join(read)) {
+                Contact c = ContactItems.fromItem(item);
+                out.put(c.id(), c);
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, AttributeValue>> batchGet(List<String> ids) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(ids.size());
+        ids.forEach(id -> keys.add(key(Keys.contact(id), Keys.PROFILE)));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> todo = Map.of(config.table(),
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; !todo.isEmpty(); attempt++) {
+            if (attempt > 8) {
+                throw new dev.tandem.port.StoreUnavailableException("DynamoDB left reads unprocessed after " + attempt + " attempts", null);
+            }
+            if (attempt > 0) {
+                Writes.backoff(attempt);
+            }
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = todo;
+            var r = db.batchGetItem(b -> b.requestItems(request));
+            items.addAll(r.responses().getOrDefault(config.table(), List.of()));
+            todo = r.hasUnprocessedKeys() && r.unprocessedKeys().values().stream().anyMatch(k -> k.hasKeys() && !k.keys().isEmpty())
+                    ? r.unprocessedKeys() : Map.of();
+        }
+        return items;
+    }
+
+    /**
+     * Saves with {@link #save}'s writes and conditions, many contacts to a transaction (up to {@link #SAVES_PER_TRANSACTION},
+     * at most 100 writes), the transactions side by side. A transaction cancelled because one contact's condition failed
+     * is written again without that contact, whose outcome the cancellation reasons give; one cancelled by a conflicting
+     * writer or throttling is tried again with backoff. Anything else is settled contact by contact with {@link #save}.
+     */
+    @Override
+    public List<Saved> saveAll(List<Save> saves) {
+        Saved[] out = new Saved[saves.size()];
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> group = new ArrayList<>();
+        int items = 0;
+        for (int i = 0; i < saves.size(); i++) {
+            int n = 5;
+            if (group.size() == SAVES_PER_TRANSACTION || items + n > 100) {
+                groups.add(group);
+                group = new ArrayList<>();
+                items = 0;
+            }
+            group.add(i);
+            items += n;
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
+        for (List<Integer> g : groups) {
+            writes.add(java.util.concurrent.CompletableFuture.runAsync(() -> saveGroup(saves, g, out), pool));
+        }
+        writes.forEach(DynamoContactStore::join);
+        return java.util.Arrays.asList(out);
+    }
+
+    private void saveGroup(List<Save> saves, List<Integer> group, Saved[] out) {
+        List<Integer> pending = group;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            List<Writing> writings = new ArrayList<>();
+            List<Integer> starts = new ArrayList<>();
+            for (int i : pending) {
+                Writing w = writing(saves.get(i).next(), saves.get(i).previous());
+                starts.add(items.size());
+                writings.add(w);
+                items.addAll(w.items());
+            }
+            try {
+                db.transactWriteItems(r -> r.transactItems(items));
+                pending.forEach(i -> out[i] = Saved.SAVED);
+                return;
+            } catch (TransactionCanceledException e) {
+                if (Writes.passing(e) && attempt < Writes.ATTEMPTS) {
+                    Writes.backoff(attempt);
+                    continue;
+                }
+                List<Integer> again = new ArrayList<>();
+                boolean settled = false;
+                for (int k = 0; k < pending.size(); k++) {
+                    Saved failed = failed(e, starts.get(k), writings.get(k));
+                    if (failed == null) {
+                        again.add(pending.get(k));
+                    } else {
+                        out[pending.get(k)] = failed;
+                        settled = true;
+                    }
+                }
+                if (!settled) {
+                    one(saves, pending, out);
+                    return;
+                }
+                pending = again;
+            } catch (dev.tandem.port.ItemTooLargeException e) {
+                one(saves, pending, out);
+                return;
+            }
+        }
+    }
+
+    /** The outcome of one contact of a cancelled transaction, or null when none of its conditions failed. */
+    private static Saved failed(TransactionCanceledException e, int start, Writing w) {
+        for (int j = 0; j < w.items().size(); j++) {
+            if (Transactions.conditionFailed(e, start + j)) {
+                if (j == w.emailAt()) {
+                    return Saved.conflict("email", "email already belongs to another contact");
+                }
+                if (j == w.phoneAt()) {
+                    return Saved.conflict("phone", "phone already belongs to another contact");
+                }
+                return Saved.CHANGED;
+            }
+        }
+        return null;
+    }
+
+    /** Saves settled one by one: what a transaction of many could not tell apart. */
+    private void one(List<Save> saves, List<Integer> indices, Saved[] out) {
+        for (int i : indices) {
+            try {
+                save(saves.get(i).next(), saves.get(i).previous());
+                out[i] = Saved.SAVED;
+            } catch (ConflictException e) {
+                out[i] = Saved.conflict(e.field(), e.getMessage());
+            } catch (ConcurrentChangeException e) {
+                out[i] = Saved.CHANGED;
+            } catch (dev.tandem.port.ItemTooLargeException e) {
+                out[i] = Saved.conflict("attributes", "the contact is over DynamoDB's item size limit");
+            }
+        }
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
         try {
-            db.transactWriteItems(r -> r.transactItems(writes));
-        } catch (TransactionCanceledException e) {
-            if (emailAt >= 0 && Transactions.conditionFailed(e, emailAt)) {
-                throw new ConflictException("email", "email already belongs to another contact");
-            }
-            if (phoneAt >= 0 && Transactions.conditionFailed(e, phoneAt)) {
-                throw new ConflictException("phone", "phone already belongs to another contact");
-            }
-            throw new ConcurrentChangeException("contact " + next.id() + " changed while it was being written");
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.Locale;
  * LINK#{code}, VIEW#{code}, UNSUB#{code}   LOOKUP          a short link, an email's web version, a one-click unsubscribe
  * UNMATCHED#{day}     {time}#{id}                          a notification no contact matched, with its reason, for 30 days
  *                                                          (GSI1: UNM#{EMAIL#a | PHONE#n | C#id} / {time}#{id}, what it names)
+ * IMPORT#{bucket}/{key}  UPLOAD#{sequencer}                how far the import of one upload of a file got, and its lease, for 30 days
  * </pre>
  *
  * Descending from {@code PROFILE#SEND} to {@code EVT#{since}} reads the send guard, the profile and the newest events
@@ -154,6 +155,16 @@ public final class Keys {
     /** The GSI1 partition of the unmatched notifications that name an address, a number or a contact (its own key). */
     public static String unmatchedNaming(String namedKey) {
         return "UNM#" + namedKey;
+    }
+
+    /** The partition of a file's imports: one item per upload of it. */
+    public static String importFile(String bucket, String key) {
+        return "IMPORT#" + bucket + "/" + key;
+    }
+
+    /** One upload of a file, told apart by its S3 event's sequencer. */
+    public static String importUpload(String version) {
+        return "UPLOAD#" + version;
     }
 
     public static String guard(String eventId) {
