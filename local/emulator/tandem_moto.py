@@ -13,6 +13,8 @@ it gets there: a transaction records the items it touches and, when cancelled, p
 table query reads the items of its partition; an index query reads the items under its index key from a map
 built once per change of the table.
 
+A cancelled transaction also leaves nothing on the table's stream (the stream feeds the engagement summaries).
+
 It also makes DynamoDB calls serializable, as DynamoDB's transactions are. moto's server answers requests on
 threads, and a moto transaction applies its writes one by one, going on past a failed condition before it is
 put back: two transactions on the same items could each see the other's passing writes and both be
@@ -78,6 +80,14 @@ def _key(table, op_type, op):
 
 def transact_write_items(self, transact_items):
     before = []
+    # A cancelled transaction leaves nothing on the table's stream, as in DynamoDB: moto's writes before the failed
+    # condition, and the puts that undo them, would otherwise reach the stream's readers as changes that never were.
+    streams = {}
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table = self.tables.get(op.get("TableName"))
+        if table is not None and table.stream_shard is not None and table.name not in streams:
+            streams[table.name] = (table.stream_shard, len(table.stream_shard.items))
     for entry in transact_items:
         op_type, op = next(iter(entry.items()))
         table = self.tables.get(op.get("TableName"))
@@ -100,6 +110,8 @@ def transact_write_items(self, transact_items):
             table.delete_item(hash_key, range_key)
             if original is not None:
                 table.put_item(original.to_json()["Attributes"])
+        for shard, length in streams.values():
+            del shard.items[length:]
         raise
 
 

@@ -118,6 +118,29 @@ class SegmentIT {
     }
 
     @Test
+    void anEventRefusedAsAConflictNeverReachesASegmentAndADuplicateCountsOnce() {
+        start();
+        String id = contact(1);
+        Map<String, Object> signup = Map.of("eventId", id + "-e", "contactId", id, "type", "custom.signup", "at", T0.minusSeconds(60).toString());
+        api.ok("POST", "/events", signup);
+        api.ok("POST", "/events", signup);
+        LocalClient.Response reused = api.call("POST", "/events", List.of(
+                Map.of("eventId", id + "-f", "contactId", id, "type", "custom.ghost", "at", T0.minusSeconds(30).toString()),
+                Map.of("eventId", id + "-e", "contactId", id, "type", "custom.other", "at", T0.minusSeconds(30).toString())));
+        assertEquals(409, reused.status(), "an event id reused for another event refuses the whole batch");
+        api.ok("PUT", "/segments/twice-" + run, Map.of("where", Map.of("all", List.of(Map.of("attr", "run", "eq", run),
+                Map.of("event", "custom.signup", "min", 2)))));
+        api.ok("PUT", "/segments/ghost-" + run, Map.of("where", Map.of("all", List.of(Map.of("attr", "run", "eq", run),
+                Map.of("any", List.of(Map.of("event", "custom.ghost"), Map.of("event", "custom.other")))))));
+        api.ok("PUT", "/segments/once-" + run, Map.of("where", Map.of("all", List.of(Map.of("attr", "run", "eq", run),
+                Map.of("event", "custom.signup", "min", 1, "max", 1)))));
+
+        assertEquals(0, ((Number) api.ok("GET", "/segments/twice-" + run + "/count", null).json().get("count")).intValue());
+        assertEquals(0, ((Number) api.ok("GET", "/segments/ghost-" + run + "/count", null).json().get("count")).intValue());
+        assertEquals(1, ((Number) api.ok("GET", "/segments/once-" + run + "/count", null).json().get("count")).intValue());
+    }
+
+    @Test
     void aSegmentThatDoesNotParseIsRefusedNamingThePathInTheTree() {
         start();
         LocalClient.Response r = api.call("PUT", "/segments/bad-" + run, Map.of("where", Map.of("all", List.of(
