@@ -133,6 +133,9 @@ final class UnitMeter implements ExecutionInterceptor {
         if (v.hasSs()) {
             return v.ss().stream().mapToLong(x -> x.getBytes(StandardCharsets.UTF_8).length).sum();
         }
+        if (v.hasNs()) {
+            return v.ns().stream().mapToLong(x -> x.length() / 2 + 1).sum();
+        }
         return 1;
     }
 }
