@@ -35,6 +35,7 @@ public final class Main {
             case "simulate" -> System.exit(simulate(template, rest));
             case "api" -> api(template, rest);
             case "import" -> System.exit(importFile(template, rest));
+            case "summaries" -> System.exit(SummaryRebuild.run(template, rest));
             default -> {
                 usage();
                 System.exit(2);

@@ -150,6 +150,14 @@ class SegmentIT {
         assertEquals(404, api.call("GET", "/segments/none-" + run + "/count", null).status());
         LocalClient.Response launch = api.call("POST", "/campaigns/none/launch", Map.of("audience", Map.of("segment", "x")));
         assertEquals(404, launch.status(), "the campaign is looked up first");
+
+        api.ok("PUT", "/segments/all-" + run, Map.of("where", Map.of("attr", "run", "eq", run)));
+        for (String next : List.of("4:eyJHU0kxUEsiOiJBVUQjNCJ9", "x", "1:%%%", "2:" + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"GSI1PK\":\"AUD#3\",\"GSI1SK\":\"a\",\"PK\":\"C#a\",\"SK\":\"PROFILE\"}".getBytes()))) {
+            LocalClient.Response r2 = api.call("GET", "/segments/all-" + run + "/contacts?next=" + next, null);
+            assertEquals(400, r2.status(), next);
+            assertEquals("next", r2.json().get("field"), next);
+        }
     }
 
     @Test
@@ -178,6 +186,32 @@ class SegmentIT {
         String second = contact(6);
         clock.set(Instant.parse("2026-12-03T14:00:00Z"));
         assertEquals(List.of(second), sentTo(), "only the newly qualified enter");
+
+        String group = functions.environment("ApiFunction").get("SCHEDULE_GROUP");
+        String name = (String) launched.get("schedule");
+        api.ok("PUT", "/campaigns/daily-" + run, Map.of("playbook", "best-channel", "email", "e-" + run,
+                "recurring", Map.of("every", "P7D", "at", "10:30", "timezone", "America/Toronto")));
+        try (SchedulerClient scheduler = SchedulerClient.create()) {
+            var s = scheduler.getSchedule(g -> g.groupName(group).name(name));
+            assertEquals("cron(30 10 ? * FRI *)", s.scheduleExpression(), "a new rhythm replaces the schedule");
+            api.ok("PUT", "/campaigns/daily-" + run, Map.of("playbook", "best-channel", "email", "e-" + run));
+            org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException.class,
+                    () -> scheduler.getSchedule(g -> g.groupName(group).name(name)), "no longer recurring: the schedule is gone");
+        }
+        clock.set(Instant.parse("2026-12-04T14:00:00Z"));
+        contact(9);
+        assertEquals(List.of(), sentTo(), "the recurrence ended at its next time");
+    }
+
+    @Test
+    void aRecurringLaunchWhoseUntilComesBeforeItsFirstOccurrenceIsRefused() {
+        start();
+        api.ok("PUT", "/templates/u-" + run, Map.of("channel", "email", "subject", "Hi", "body", "<p>Hi</p>"));
+        api.ok("PUT", "/campaigns/u-" + run, Map.of("playbook", "best-channel", "email", "u-" + run,
+                "recurring", Map.of("every", "P1D", "at", "09:00", "until", "2026-12-01T18:00:00Z")));
+        LocalClient.Response r = api.call("POST", "/campaigns/u-" + run + "/launch", Map.of());
+        assertEquals(400, r.status());
+        assertEquals("recurring.until", r.json().get("field"));
     }
 
     @SuppressWarnings("unchecked")

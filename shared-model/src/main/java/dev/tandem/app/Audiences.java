@@ -36,13 +36,8 @@ final class Audiences {
         if (shard >= store.shards()) {
             return new Page(List.of(), null, 0);
         }
-        AudienceStore.MemberPage page = store.members(shard, inner, limit, segment.needsEngagement());
-        List<String> ids = new ArrayList<>();
-        for (Member m : page.members()) {
-            if (segment.matches(m, now)) {
-                ids.add(m.contact().id());
-            }
-        }
+        AudienceStore.MemberPage page = store.members(shard, inner, limit);
+        List<String> ids = matching(store, segment, page.members(), now);
         String next;
         if (page.next() != null) {
             next = shard + ":" + page.next();
@@ -50,6 +45,33 @@ final class Audiences {
             next = shard + 1 < store.shards() ? (shard + 1) + ":" : null;
         }
         return new Page(ids, next, page.members().size());
+    }
+
+    /**
+     * The ids of the members the segment holds, in order: decided on the profile where it can be, and the summaries read
+     * (many to a request) only for those it cannot.
+     */
+    static List<String> matching(AudienceStore store, Segment segment, List<Member> members, Instant now) {
+        Boolean[] decided = new Boolean[members.size()];
+        List<String> undecided = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            decided[i] = segment.decide(members.get(i), now);
+            if (decided[i] == null) {
+                undecided.add(members.get(i).contact().id());
+            }
+        }
+        java.util.Map<String, dev.tandem.audience.Engagement> summaries = undecided.isEmpty() ? java.util.Map.of()
+                : store.engagement(undecided);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            boolean in = decided[i] != null ? decided[i]
+                    : segment.matches(m.with(summaries.getOrDefault(m.contact().id(), dev.tandem.audience.Engagement.NONE)), now);
+            if (in) {
+                ids.add(m.contact().id());
+            }
+        }
+        return ids;
     }
 
     /** How many contacts the segment holds now: every shard read in parallel, a page at a time. */
@@ -61,12 +83,8 @@ final class Audiences {
                 long n = 0;
                 String cursor = null;
                 do {
-                    AudienceStore.MemberPage page = store.members(shard, cursor, pageSize, segment.needsEngagement());
-                    for (Member m : page.members()) {
-                        if (segment.matches(m, now)) {
-                            n++;
-                        }
-                    }
+                    AudienceStore.MemberPage page = store.members(shard, cursor, pageSize);
+                    n += matching(store, segment, page.members(), now).size();
                     cursor = page.next();
                 } while (cursor != null);
                 return n;

@@ -68,10 +68,24 @@ public final class CampaignService {
         return campaigns.template(id).orElseThrow(() -> new NotFoundException("id", "no template " + id));
     }
 
+    /**
+     * Stores a campaign. When its {@code recurring} changed, the schedules of its running recurrences change with it: a
+     * campaign that no longer recurs has them deleted (its recurrences end at their next time), and a new rhythm replaces
+     * them.
+     */
     public Campaign putCampaign(String id, Object body, String publicBaseUrl) {
         Campaign c = Campaign.from(id, body, t -> campaigns.template(t).orElse(null), campaigns.policy(),
                 LinkMaker.lengthFor(publicBaseUrl));
+        Optional<Campaign> before = campaigns.campaign(id);
         campaigns.putCampaign(c);
+        if (before.isPresent() && before.get().recurring() != null && !before.get().recurring().equals(c.recurring())) {
+            for (Launch r : campaigns.recurrences(id)) {
+                schedules.cancel(r);
+                if (c.recurring() != null) {
+                    schedules.recurring(r, c.recurring());
+                }
+            }
+        }
         return c;
     }
 
@@ -134,7 +148,12 @@ public final class CampaignService {
                 throw new dev.tandem.validation.InvalidInputException("timezone",
                         "a recurring campaign's times come from its recurring field; at alone says when it starts");
             }
-            l = campaigns.createLaunch(l.asRecurrence(c.recurring(), c.recurring().first(l.at())), now);
+            dev.tandem.campaign.Recurrence.Occurrence first = c.recurring().first(l.at());
+            if (c.recurring().until() != null && first.at().isAfter(c.recurring().until())) {
+                throw new dev.tandem.validation.InvalidInputException("recurring.until",
+                        "the campaign's recurring.until comes before its first occurrence (" + first.at() + ")");
+            }
+            l = campaigns.createLaunch(l.asRecurrence(c.recurring(), first), now);
             return new Launched(l, schedules.recurring(l, c.recurring()));
         }
         l = campaigns.createLaunch(l, now);

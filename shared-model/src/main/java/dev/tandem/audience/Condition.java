@@ -33,6 +33,13 @@ public sealed interface Condition {
 
     boolean test(Member member, Instant now);
 
+    /**
+     * The answer from what is known of the member: true or false, or null when it depends on an engagement summary the
+     * member was read without. {@code all}, {@code any} and {@code not} combine unknowns as three-valued logic does, so
+     * that "gold and clicked" is false for a silver contact before any summary is read.
+     */
+    Boolean decide(Member member, Instant now);
+
     /** True when answering needs the contact's engagement summary, not only the profile. */
     boolean needsEngagement();
 
@@ -44,6 +51,19 @@ public sealed interface Condition {
                 }
             }
             return true;
+        }
+
+        public Boolean decide(Member m, Instant now) {
+            boolean unknown = false;
+            for (Condition c : of) {
+                Boolean b = c.decide(m, now);
+                if (b == null) {
+                    unknown = true;
+                } else if (!b) {
+                    return false;
+                }
+            }
+            return unknown ? null : true;
         }
 
         public boolean needsEngagement() {
@@ -61,6 +81,19 @@ public sealed interface Condition {
             return false;
         }
 
+        public Boolean decide(Member m, Instant now) {
+            boolean unknown = false;
+            for (Condition c : of) {
+                Boolean b = c.decide(m, now);
+                if (b == null) {
+                    unknown = true;
+                } else if (b) {
+                    return true;
+                }
+            }
+            return unknown ? null : false;
+        }
+
         public boolean needsEngagement() {
             return of.stream().anyMatch(Condition::needsEngagement);
         }
@@ -69,6 +102,11 @@ public sealed interface Condition {
     record Not(Condition of) implements Condition {
         public boolean test(Member m, Instant now) {
             return !of.test(m, now);
+        }
+
+        public Boolean decide(Member m, Instant now) {
+            Boolean b = of.decide(m, now);
+            return b == null ? null : !b;
         }
 
         public boolean needsEngagement() {
@@ -82,6 +120,10 @@ public sealed interface Condition {
             return Decider.closed(m.contact(), channel).isEmpty() == reachable;
         }
 
+        public Boolean decide(Member m, Instant now) {
+            return test(m, now);
+        }
+
         public boolean needsEngagement() {
             return false;
         }
@@ -91,8 +133,12 @@ public sealed interface Condition {
     record Event(String type, Duration within, int min, Integer max, String campaign) implements Condition {
         public boolean test(Member m, Instant now) {
             Instant from = within == null ? Instant.EPOCH : now.minus(within);
-            int n = m.engagement().count(type, campaign, from, now);
+            int n = m.engagementOrNone().count(type, campaign, from, now);
             return n >= min && (max == null || n <= max);
+        }
+
+        public Boolean decide(Member m, Instant now) {
+            return m.engagement() == null ? null : test(m, now);
         }
 
         public boolean needsEngagement() {
@@ -114,6 +160,10 @@ public sealed interface Condition {
                 case "contains" -> contains(actual, value);
                 default -> compare(actual, value, op);
             };
+        }
+
+        public Boolean decide(Member m, Instant now) {
+            return test(m, now);
         }
 
         public boolean needsEngagement() {
@@ -320,6 +370,10 @@ public sealed interface Condition {
         if (!known) {
             throw new InvalidInputException(path + ".event", path + ".event must be an event type such as email.open, "
                     + "custom.<name>, or a custom prefix such as custom.order.*");
+        }
+        if (!Engagement.kept(type)) {
+            throw new InvalidInputException(path + ".event", type + " is not kept for segments (a delivery follows nearly "
+                    + "every send); count " + type.substring(0, type.indexOf('.')) + ".sent instead");
         }
         Duration within = m.get("within") == null ? null
                 : Checks.duration(path + ".within", Checks.string(m, "within", path + ".within"));

@@ -30,6 +30,22 @@ public final class Engagement {
         this.times = Collections.unmodifiableMap(sorted);
     }
 
+    /**
+     * Delivery events are not kept: one follows nearly every send, so a summary of them would double what summaries
+     * cost to keep and say little that the send does not. Machine opens and link previews are not engagement either.
+     */
+    private static final java.util.Set<String> NOT_KEPT = java.util.Set.of("email.delivered", "sms.delivered", "email.delivery_delay");
+
+    /** Whether events of this type are kept in summaries, and so can be counted by a segment. */
+    public static boolean kept(String type) {
+        return !NOT_KEPT.contains(type);
+    }
+
+    /** Whether an event goes into its contact's summary. */
+    public static boolean kept(dev.tandem.timeline.TimelineEvent e) {
+        return kept(e.type()) && !e.machine();
+    }
+
     /** The summary key of an event type, or of an event type within one campaign. */
     public static String key(String type, String campaign) {
         return campaign == null ? type : type + CAMPAIGN_SEPARATOR + campaign;
@@ -83,6 +99,9 @@ public final class Engagement {
     public static Engagement of(java.util.Collection<dev.tandem.timeline.TimelineEvent> events) {
         Map<String, java.util.List<Long>> by = new HashMap<>();
         for (dev.tandem.timeline.TimelineEvent e : events) {
+            if (!kept(e)) {
+                continue;
+            }
             by.computeIfAbsent(key(e.type(), null), k -> new java.util.ArrayList<>()).add(e.at().getEpochSecond());
             if (e.campaign() != null) {
                 by.computeIfAbsent(key(e.type(), e.campaign()), k -> new java.util.ArrayList<>()).add(e.at().getEpochSecond());

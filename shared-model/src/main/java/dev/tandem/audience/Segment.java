@@ -22,6 +22,11 @@ public record Segment(String id, Map<String, Object> where, Condition condition)
         return condition.test(member, now);
     }
 
+    /** True or false from what is known of the member; null when its engagement summary is needed. */
+    public Boolean decide(Member member, Instant now) {
+        return condition.decide(member, now);
+    }
+
     public boolean needsEngagement() {
         return condition.needsEngagement();
     }

@@ -44,10 +44,18 @@ public record Recurrence(Duration every, LocalTime at, String zone, Instant unti
         return new Occurrence(QuietHours.firstInstantOf(candidate, z), candidate);
     }
 
-    /** The occurrence after {@code o}, or null past {@code until}. */
+    /**
+     * The occurrence after {@code o}, or null past {@code until}. An occurrence at another local time than {@code at} (the
+     * campaign's time changed since it was planned) is followed by the first occurrence at {@code at}.
+     */
     public Occurrence next(Occurrence o) {
-        Occurrence n = o.local() == null ? new Occurrence(o.at().plus(every), null)
-                : new Occurrence(QuietHours.firstInstantOf(o.local().plus(every), scheduleZone()), o.local().plus(every));
+        Occurrence n;
+        if (at != null && (o.local() == null || !o.local().toLocalTime().equals(at))) {
+            n = first(o.at().plusSeconds(1));
+        } else {
+            n = o.local() == null ? new Occurrence(o.at().plus(every), null)
+                    : new Occurrence(QuietHours.firstInstantOf(o.local().plus(every), scheduleZone()), o.local().plus(every));
+        }
         return until != null && n.at().isAfter(until) ? null : n;
     }
 
@@ -76,6 +84,9 @@ public record Recurrence(Duration every, LocalTime at, String zone, Instant unti
         if (every.compareTo(SHORTEST) < 0) {
             throw new InvalidInputException("recurring.every", "recurring.every must be at least PT1H");
         }
+        if (every.toSecondsPart() != 0 || every.toNanosPart() != 0) {
+            throw new InvalidInputException("recurring.every", "recurring.every must be whole minutes");
+        }
         String atText = Checks.string(m, "at", "recurring.at");
         LocalTime at = atText == null ? null : Checks.localTime("recurring.at", atText);
         String zone = Checks.string(m, "timezone", "recurring.timezone");
@@ -103,7 +114,7 @@ public record Recurrence(Duration every, LocalTime at, String zone, Instant unti
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("every", every.toString());
+        m.put("every", every.toMinutes() % (24 * 60) == 0 ? "P" + every.toDays() + "D" : every.toString());
         if (at != null) {
             m.put("at", at.toString());
         }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where audiences are read from: every contact, shard by shard in id order, each with its engagement summary when a
- * segment's condition needs it, so that no segment reads a timeline. And where segment definitions are kept.
+ * Where audiences are read from: every contact, shard by shard in id order, and the engagement summaries of those a
+ * segment cannot decide on the profile alone, so that no segment reads a timeline. And where segment definitions are
+ * kept.
  */
 public interface AudienceStore {
 
@@ -16,10 +17,13 @@ public interface AudienceStore {
     int shards();
 
     /**
-     * Up to {@code limit} contacts of one shard after {@code cursor} (null: from the start), in id order, with their
-     * engagement summaries when {@code engagement}; {@code next} is null at the shard's end.
+     * Up to {@code limit} contacts of one shard after {@code cursor} (null: from the start), in id order, read without
+     * their summaries; {@code next} is null at the shard's end.
      */
-    MemberPage members(int shard, String cursor, int limit, boolean engagement);
+    MemberPage members(int shard, String cursor, int limit);
+
+    /** The engagement summaries of these contacts, by id; a contact with none is absent. */
+    java.util.Map<String, dev.tandem.audience.Engagement> engagement(java.util.Collection<String> contactIds);
 
     record MemberPage(List<Member> members, String next) {
     }

@@ -33,6 +33,9 @@ public interface CampaignStore {
     /** Stores a launch; returns the stored one when the launch id was used before (a retried request). */
     Launch createLaunch(Launch launch, Instant now);
 
+    /** The campaign's recurrences still running: the launches of its recurring schedules. */
+    List<Launch> recurrences(String campaign);
+
     /** The campaign's counters summed over their shards. */
     Map<String, Long> stats(String campaign);
 

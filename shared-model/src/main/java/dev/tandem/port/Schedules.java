@@ -13,4 +13,7 @@ public interface Schedules {
      * {@code until}; returns its name. It wakes the decider at each occurrence; the sweeps would find it due anyway.
      */
     String recurring(Launch recurrence, dev.tandem.campaign.Recurrence rhythm);
+
+    /** Deletes a recurrence's schedule, if it has one. */
+    void cancel(Launch recurrence);
 }

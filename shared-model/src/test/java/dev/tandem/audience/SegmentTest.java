@@ -118,6 +118,33 @@ class SegmentTest {
     }
 
     @Test
+    void aContactIsDecidedOnItsProfileWhereItCanBeSoThatOnlyTheUndecidedNeedASummary() {
+        Segment s = segment(Map.of("all", List.of(Map.of("attr", "tier", "eq", "gold"), Map.of("event", "email.click", "within", "P30D"))));
+        Member silverUnread = new Member(silver.contact(), null);
+        Member goldUnread = new Member(gold.contact(), null);
+
+        assertEquals(Boolean.FALSE, s.decide(silverUnread, NOW), "not gold: no summary needed");
+        assertEquals(null, s.decide(goldUnread, NOW), "gold: the clicks decide");
+        assertEquals(Boolean.TRUE, s.decide(gold, NOW));
+        Segment either = segment(Map.of("any", List.of(Map.of("attr", "tier", "eq", "gold"), Map.of("event", "conversion"))));
+        assertEquals(Boolean.TRUE, either.decide(goldUnread, NOW));
+        assertEquals(null, either.decide(silverUnread, NOW));
+        assertEquals(null, segment(Map.of("not", Map.of("event", "conversion"))).decide(silverUnread, NOW));
+        assertTrue(segment(Map.of("event", "conversion", "max", 0)).matches(silverUnread, NOW), "no summary: no events");
+    }
+
+    @Test
+    void deliveriesAreNotKeptSoAConditionOnOneIsRefusedAndMachineOpensNeverCount() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> segment(Map.of("event", "email.delivered")));
+        assertEquals("where.event", e.field());
+        assertTrue(e.getMessage().contains("email.sent"));
+        Engagement machine = Engagement.of(List.of(new TimelineEvent("m1", "ana", "email.open", NOW.minusSeconds(60), null, null, null,
+                Map.of("machine", true)), event("ana", "email.delivered", null, NOW.minusSeconds(60))));
+        assertEquals(0, machine.count("email.open", null, Instant.EPOCH, NOW));
+        assertTrue(machine.times().isEmpty());
+    }
+
+    @Test
     void hasNotIsMaxZeroAndCountsAboveTheKeptNewestSaturate() {
         List<TimelineEvent> many = new ArrayList<>();
         for (int i = 0; i < Engagement.KEEP + 20; i++) {

@@ -407,7 +407,7 @@ public class InMemoryDecisionStore implements DecisionStore {
     // --- audiences -------------------------------------------------------------------------------
 
     @Override
-    public synchronized MemberPage members(int shard, String cursor, int limit, boolean engagement) {
+    public synchronized MemberPage members(int shard, String cursor, int limit) {
         List<String> ids = contacts.ids().stream()
                 .filter(id -> Math.floorMod(id.hashCode(), shards) == shard)
                 .filter(id -> cursor == null || id.compareTo(cursor) > 0)
@@ -415,11 +415,23 @@ public class InMemoryDecisionStore implements DecisionStore {
         List<dev.tandem.audience.Member> page = new ArrayList<>();
         for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
             Contact c = contacts.find(id).orElseThrow();
-            page.add(new dev.tandem.audience.Member(c,
-                    engagement ? dev.tandem.audience.Engagement.of(contacts.events(id)) : null));
+            page.add(new dev.tandem.audience.Member(c, null));
         }
         String next = ids.size() > limit ? page.get(page.size() - 1).contact().id() : null;
         return new MemberPage(page, next);
+    }
+
+    /** The summaries as the store would keep them: computed from each timeline; a contact with no event has none. */
+    @Override
+    public synchronized Map<String, dev.tandem.audience.Engagement> engagement(java.util.Collection<String> ids) {
+        Map<String, dev.tandem.audience.Engagement> out = new HashMap<>();
+        for (String id : ids) {
+            List<TimelineEvent> events = contacts.events(id);
+            if (!events.isEmpty()) {
+                out.put(id, dev.tandem.audience.Engagement.of(events));
+            }
+        }
+        return out;
     }
 
     @Override

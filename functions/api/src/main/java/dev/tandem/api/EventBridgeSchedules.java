@@ -20,7 +20,9 @@ import java.util.UUID;
 /**
  * A launch's one-time EventBridge Scheduler schedule: {@code at()} in the launch's zone (the campaign's, or
  * the earliest zone on Earth when each contact's own zone counts), invoking the decider through its alias,
- * deleted once it has run ({@code ActionAfterCompletion: DELETE}).
+ * deleted once it has run ({@code ActionAfterCompletion: DELETE}). A recurring campaign's schedule recurs until the
+ * campaign's {@code until} and then deletes itself; without {@code until} it lasts until the campaign stops recurring
+ * ({@link #cancel}).
  */
 public final class EventBridgeSchedules implements Schedules {
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
@@ -109,6 +111,15 @@ public final class EventBridgeSchedules implements Schedules {
             // the same recurrence was scheduled by an earlier copy of this request
         }
         return name;
+    }
+
+    @Override
+    public void cancel(Launch recurrence) {
+        try {
+            scheduler.deleteSchedule(d -> d.groupName(group).name(name(recurrence)));
+        } catch (software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException e) {
+            // gone already: it ended, or an earlier copy of this request deleted it
+        }
     }
 
     static String expression(dev.tandem.campaign.Recurrence r, Launch recurrence) {

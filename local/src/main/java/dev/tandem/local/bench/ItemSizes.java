@@ -2,24 +2,30 @@ package dev.tandem.local.bench;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The average DynamoDB size of a table's profile items and engagement summary items, from one shard of each. */
+/** The average DynamoDB size of a table's profile items and of their engagement summary items, from a sample. */
 final class ItemSizes {
     private ItemSizes() {
     }
 
-    /** {profile bytes, summary bytes}, averaged over up to 1,000 items of each kind on index shard 0. */
+    /** {profile bytes, summary bytes}: up to 1,000 profiles of audience shard 0, and the summaries of the first 100 that have one. */
     static double[] average(DynamoDbClient db, String table) {
-        return new double[]{average(db, table, "AUD#0"), average(db, table, "SUM#0")};
-    }
-
-    private static double average(DynamoDbClient db, String table, String partition) {
-        List<Map<String, AttributeValue>> items = db.query(q -> q.tableName(table).indexName("GSI1")
-                .keyConditionExpression("GSI1PK = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
+        List<Map<String, AttributeValue>> profiles = db.query(q -> q.tableName(table).indexName("GSI1")
+                .keyConditionExpression("GSI1PK = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("AUD#0")))
                 .limit(1000)).items();
-        return items.stream().mapToLong(UnitMeter::size).average().orElse(0);
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (Map<String, AttributeValue> p : profiles.subList(0, Math.min(100, profiles.size()))) {
+            keys.add(Map.of("PK", p.get("PK"), "SK", AttributeValue.fromS("SUMMARY")));
+        }
+        List<Map<String, AttributeValue>> summaries = keys.isEmpty() ? List.of()
+                : db.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).build())))
+                .responses().getOrDefault(table, List.of());
+        return new double[]{profiles.stream().mapToLong(UnitMeter::size).average().orElse(0),
+                summaries.stream().mapToLong(UnitMeter::size).average().orElse(0)};
     }
 }

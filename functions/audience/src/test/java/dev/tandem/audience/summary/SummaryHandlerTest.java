@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SummaryHandlerTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
     final List<UpdateItemRequest> updates = new ArrayList<>();
+    final List<software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest> deletes = new ArrayList<>();
     boolean failing;
+    /** Whether the contact's profile exists when the function looks. */
+    boolean profile = true;
 
     final DynamoDbClient db = new DynamoDbClient() {
         @Override
@@ -37,7 +40,22 @@ class SummaryHandlerTest {
                 throw DynamoDbException.builder().message("throttled").statusCode(400).build();
             }
             updates.add(r);
-            return UpdateItemResponse.builder().attributes(Map.of()).build();
+            // As DynamoDB answers ALL_NEW for an item this update made: born is this update's own token.
+            return UpdateItemResponse.builder().attributes(Map.of("born", r.expressionAttributeValues().get(":born"))).build();
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.GetItemResponse getItem(
+                software.amazon.awssdk.services.dynamodb.model.GetItemRequest r) {
+            return software.amazon.awssdk.services.dynamodb.model.GetItemResponse.builder()
+                    .item(profile ? Map.of("PK", r.key().get("PK")) : Map.of()).build();
+        }
+
+        @Override
+        public software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse deleteItem(
+                software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest r) {
+            deletes.add(r);
+            return software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse.builder().build();
         }
 
         @Override
@@ -77,6 +95,25 @@ class SummaryHandlerTest {
         assertTrue(u.expressionAttributeNames().containsValue("E#email.open"));
         assertTrue(u.expressionAttributeNames().containsValue("E#email.open#winter"));
         assertTrue(u.updateExpression().contains("ADD"), "a set: the same event twice adds nothing");
+    }
+
+    @Test
+    void aSummaryMadeForAContactErasedMeanwhileIsDeletedAtOnce() throws IOException {
+        profile = false;
+
+        StreamsEventResponse r = handler.handleRequest(event(sample()), null);
+
+        assertTrue(r.getBatchItemFailures().isEmpty());
+        assertEquals(1, deletes.size());
+        assertEquals("SUMMARY", deletes.get(0).key().get("SK").s());
+        assertEquals("#born = :born", deletes.get(0).conditionExpression(), "only the summary this update made");
+    }
+
+    @Test
+    void aSummaryOfAContactThatExistsIsKept() throws IOException {
+        handler.handleRequest(event(sample()), null);
+
+        assertTrue(deletes.isEmpty());
     }
 
     @Test

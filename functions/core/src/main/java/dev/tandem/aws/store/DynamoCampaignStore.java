@@ -103,6 +103,25 @@ public final class DynamoCampaignStore implements CampaignStore {
         }
     }
 
+    @Override
+    public List<Launch> recurrences(String campaign) {
+        List<Launch> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var r = db.query(q -> q.tableName(config.table()).consistentRead(true)
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :launch)")
+                    .filterExpression("#recurrence = :yes AND #status = :due")
+                    .expressionAttributeNames(Map.of("#recurrence", "recurrence", "#status", "status"))
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":launch", s(Keys.launch("")),
+                            ":yes", AttributeValue.builder().bool(true).build(), ":due", s("due")))
+                    .exclusiveStartKey(from));
+            r.items().forEach(i -> out.add(launchOf(i)));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
     /** A launch still enrolling its audience; none once it is done. */
     public Optional<Launch> launch(String campaign, String launchId) {
         Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table())

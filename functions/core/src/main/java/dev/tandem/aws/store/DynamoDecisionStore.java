@@ -696,19 +696,27 @@ public final class DynamoDecisionStore implements DecisionStore {
 
     @Override
     public boolean enter(String contactId, Launch occurrence, java.time.Duration reentry) {
-        Map<String, String> names = Map.of("#last", "lastAt", "#occ", "occurrence", "#type", Keys.TYPE, "#exp", Keys.EXPIRES_AT);
+        Map<String, String> names = new HashMap<>(Map.of("#last", "lastAt", "#occ", "occurrence", "#type", Keys.TYPE,
+                "#exp", Keys.EXPIRES_AT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", n(occurrence.at().getEpochSecond()),
-                ":occ", s(occurrence.launchId()), ":type", s("entry"),
-                ":exp", n(EventItems.expiry(occurrence.at(), config.retention()))));
+                ":occ", s(occurrence.launchId()), ":type", s("entry")));
         String condition = "attribute_not_exists(PK) OR #occ = :occ";
+        String update;
         if (reentry != null) {
             values.put(":cutoff", n(occurrence.at().minus(reentry).getEpochSecond()));
             condition += " OR #last <= :cutoff";
+            // Once the interval has passed the entry no longer holds the contact back: it may expire then.
+            values.put(":exp", n(occurrence.at().plus(reentry).plus(java.time.Duration.ofDays(1)).getEpochSecond()));
+            update = "SET #last = :at, #occ = :occ, #type = :type, #exp = :exp";
+        } else {
+            // Once means once: the entry never expires (erasing the contact removes it).
+            update = "SET #last = :at, #occ = :occ, #type = :type REMOVE #exp";
         }
         String c = condition;
+        String u = update;
         try {
             db.updateItem(r -> r.tableName(config.table()).key(key(Keys.contact(contactId), Keys.entry(occurrence.campaign())))
-                    .updateExpression("SET #last = :at, #occ = :occ, #type = :type, #exp = :exp").conditionExpression(c)
+                    .updateExpression(u).conditionExpression(c)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -719,44 +727,73 @@ public final class DynamoDecisionStore implements DecisionStore {
     // --- audiences -----------------------------------------------------------------------------
 
     @Override
-    public MemberPage members(int shard, String cursor, int limit, boolean engagement) {
+    public MemberPage members(int shard, String cursor, int limit) {
         QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
                 .keyConditionExpression("GSI1PK = :pk")
                 .expressionAttributeValues(Map.of(":pk", s(Keys.audienceShard(shard))))
                 .limit(limit);
         if (cursor != null) {
-            q.exclusiveStartKey(decodeKey(cursor));
+            q.exclusiveStartKey(memberCursor(shard, cursor));
         }
         QueryResponse r = db.query(q.build());
-        Map<String, dev.tandem.audience.Engagement> summaries = engagement && !r.items().isEmpty()
-                ? summaries(shard, string(r.items().get(0), Keys.GSI1SK), string(r.items().get(r.items().size() - 1), Keys.GSI1SK))
-                : Map.of();
         List<dev.tandem.audience.Member> members = new ArrayList<>();
         for (Map<String, AttributeValue> item : r.items()) {
-            String id = string(item, Keys.GSI1SK);
-            members.add(new dev.tandem.audience.Member(ContactItems.fromItem(item), summaries.get(id)));
+            members.add(new dev.tandem.audience.Member(ContactItems.fromItem(item), null));
         }
         String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? encodeKey(r.lastEvaluatedKey()) : null;
         return new MemberPage(members, next);
     }
 
-    /** The engagement summaries of one shard's contacts from {@code first} to {@code last}, by contact id. */
-    private Map<String, dev.tandem.audience.Engagement> summaries(int shard, String first, String last) {
+    /**
+     * A member page's cursor as this store wrote it: a profile's key on the shard's index partition, and nothing else
+     * (DynamoDB refuses any other start key of an index query, and a shard's key on another shard would read the wrong
+     * contacts). Anything else is the caller's bad {@code next}.
+     */
+    private static Map<String, AttributeValue> memberCursor(int shard, String cursor) {
+        Map<String, AttributeValue> key;
+        try {
+            key = decodeKey(cursor);
+        } catch (RuntimeException e) {
+            throw new dev.tandem.validation.InvalidInputException("next", "next is not a cursor this route returned");
+        }
+        String id = key.containsKey(Keys.GSI1SK) ? key.get(Keys.GSI1SK).s() : null;
+        boolean ok = key.size() == 4 && id != null
+                && s(Keys.audienceShard(shard)).equals(key.get(Keys.GSI1PK))
+                && s(Keys.contact(id)).equals(key.get(Keys.PK))
+                && s(Keys.PROFILE).equals(key.get(Keys.SK));
+        if (!ok) {
+            throw new dev.tandem.validation.InvalidInputException("next", "next is not a cursor this route returned");
+        }
+        return key;
+    }
+
+    /** The summaries by key, 100 to a BatchGetItem, eventually consistent (a summary trails its events anyway). */
+    @Override
+    public Map<String, dev.tandem.audience.Engagement> engagement(java.util.Collection<String> contactIds) {
         Map<String, dev.tandem.audience.Engagement> out = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder q = QueryRequest.builder().tableName(config.table()).indexName(Keys.GSI1)
-                    .keyConditionExpression("GSI1PK = :pk AND GSI1SK BETWEEN :first AND :last")
-                    .expressionAttributeValues(Map.of(":pk", s(Keys.summaryShard(shard)), ":first", s(first), ":last", s(last)));
-            if (start != null) {
-                q.exclusiveStartKey(start);
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(contactIds));
+        for (int from = 0; from < ids.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
+                keys.add(key(Keys.contact(id), Keys.SUMMARY));
             }
-            QueryResponse r = db.query(q.build());
-            for (Map<String, AttributeValue> item : r.items()) {
-                out.put(string(item, Keys.GSI1SK), SummaryItems.engagement(item));
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> pending =
+                    Map.of(config.table(), software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).build());
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> ask = pending;
+                var r = db.batchGetItem(b -> b.requestItems(ask));
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(config.table(), List.of())) {
+                    out.put(Keys.contactIdOf(string(item, Keys.PK)), SummaryItems.engagement(item));
+                }
+                pending = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!pending.isEmpty()) {
+                    if (attempt >= Writes.ATTEMPTS) {
+                        throw new dev.tandem.port.StoreUnavailableException("DynamoDB batchGetItem left keys unprocessed", null);
+                    }
+                    Writes.backoff(attempt);
+                }
             }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return out;
     }
 

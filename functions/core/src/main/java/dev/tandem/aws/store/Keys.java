@@ -15,7 +15,7 @@ import java.util.Locale;
  * C#{contact}         EVT#{time}#{eventId}                 a timeline event, time-ordered
  * C#{contact}         EID#{eventId}                        idempotency guard of an event posted by an upstream system
  * C#{contact}         RUN#{campaign}#{occurrence}          a contact's run of a campaign (GSI1: DUE#{shard} / {dueAt}#...)
- * C#{contact}         SUMMARY                              the engagement summary segments read (GSI1: SUM#{shard} / {contact})
+ * C#{contact}         SUMMARY                              the engagement summary segments read, by key (no index: a write per event)
  * C#{contact}         ENTRY#{campaign}                     the contact's last entry into a recurring campaign's occurrences
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
@@ -194,15 +194,6 @@ public final class Keys {
 
     /** The sort key of a contact's engagement summary. */
     public static final String SUMMARY = "SUMMARY";
-
-    /** The summary shard a contact's engagement summary lists under: the same shard as its profile's audience shard. */
-    public static String summary(String contactId, int shards) {
-        return summaryShard(shard(contactId, shards));
-    }
-
-    public static String summaryShard(int shard) {
-        return "SUM#" + shard;
-    }
 
     public static String segment(String segmentId) {
         return "SEGMENT#" + segmentId;

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The engagement summary item: for each event type, and each type of each campaign, a number set of the newest
- * events' times. A value is {@code epochSecond * 1000 + (a hash of the event id mod 1000)}: adding the same event twice
- * adds nothing (a set), and two events in one second stay two.
+ * events' times. A value is {@code epochSecond * 1,000,000 + (a hash of the event id mod 1,000,000)}: adding the same
+ * event twice adds nothing (a set), and two events in one second stay two (unless their ids' hashes meet, one in a
+ * million).
  */
 final class SummaryItems {
     static final String TYPE = "summary";
@@ -21,11 +22,11 @@ final class SummaryItems {
     }
 
     static long value(Instant at, String eventId) {
-        return at.getEpochSecond() * 1000 + Math.floorMod(eventId.hashCode(), 1000);
+        return at.getEpochSecond() * 1_000_000 + Math.floorMod(eventId.hashCode(), 1_000_000);
     }
 
     static long secondOf(long value) {
-        return Math.floorDiv(value, 1000);
+        return Math.floorDiv(value, 1_000_000);
     }
 
     static String attribute(String key) {
