@@ -75,7 +75,7 @@ final class SegmentBench {
             pool.shutdown();
             double seed = (System.nanoTime() - t0) / 1e9;
 
-            double[] sizes = ItemSizes.average(Clients.dynamo(), table);
+            double[] sizes = ItemSizes.average(table);
             store.putSegment(dev.tandem.audience.Segment.from("bench", Map.of("where", Map.of("all", List.of(
                     Map.of("attr", "tier", "eq", "gold"),
                     Map.of("attr", "spend", "gte", 100),
@@ -114,7 +114,7 @@ final class SegmentBench {
             }
         }
         double seed = (System.nanoTime() - t0) / 1e9;
-        double[] sizes = ItemSizes.average(Clients.dynamo(), table);
+        double[] sizes = ItemSizes.average(table);
         store.putSegment(dev.tandem.audience.Segment.from("bench", Map.of("where", Map.of("all", List.of(
                 Map.of("attr", "tier", "eq", "gold"),
                 Map.of("channel", "email", "reachable", true),
