@@ -49,33 +49,76 @@ public final class StreamSource {
             streams = DynamoDbStreamsClient.create();
         }
         int handed = 0;
-        List<Map<String, Object>> batch = new ArrayList<>();
         for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
-            String after = positions.get(shard.shardId());
-            String iterator = streams.getShardIterator(r -> {
-                r.streamArn(streamArn).shardId(shard.shardId());
-                if (after == null) {
-                    r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                } else {
-                    r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
-                }
-            }).shardIterator();
-            while (iterator != null) {
-                String it = iterator;
-                GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(it).limit(1000));
-                for (Record rec : page.records()) {
-                    positions.put(shard.shardId(), rec.dynamodb().sequenceNumber());
-                    if (kept(rec)) {
-                        batch.add(lambdaRecord(rec));
-                        if (batch.size() == BATCH) {
-                            handed += handOver(batch);
+            handed += drain(shard.shardId());
+        }
+        return handed;
+    }
+
+    /**
+     * One shard, from where it stopped: batches of kept records handed over in order. A batch the function reports as
+     * failed stops the shard at the record before the first failure, so that the next drain gives it again, as
+     * Lambda's event source does.
+     */
+    private int drain(String shardId) {
+        String after = positions.get(shardId);
+        String iterator = streams.getShardIterator(r -> {
+            r.streamArn(streamArn).shardId(shardId);
+            if (after == null) {
+                r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+            } else {
+                r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+            }
+        }).shardIterator();
+        List<String> read = new ArrayList<>();
+        List<Map<String, Object>> batch = new ArrayList<>();
+        int handed = 0;
+        while (iterator != null) {
+            String it = iterator;
+            GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(it).limit(1000));
+            for (Record rec : page.records()) {
+                read.add(rec.dynamodb().sequenceNumber());
+                if (kept(rec)) {
+                    batch.add(lambdaRecord(rec));
+                    if (batch.size() == BATCH) {
+                        if (!handOver(shardId, batch, read)) {
+                            return handed;
                         }
+                        handed += BATCH;
                     }
                 }
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
             }
+            iterator = page.records().isEmpty() ? null : page.nextShardIterator();
         }
-        return handed + handOver(batch);
+        int n = batch.size();
+        if (n > 0 && !handOver(shardId, batch, read)) {
+            return handed;
+        }
+        if (!read.isEmpty()) {
+            positions.put(shardId, read.get(read.size() - 1));
+        }
+        return handed + n;
+    }
+
+    /** Runs the function on a batch; false (the shard's position before the failed record) when it reports a failure. */
+    @SuppressWarnings("unchecked")
+    private boolean handOver(String shardId, List<Map<String, Object>> batch, List<String> read) {
+        String answer = functions.invoke(FUNCTION, Json.write(Map.of("Records", List.copyOf(batch))),
+                functions.context(FUNCTION, true));
+        batch.clear();
+        Map<String, Object> response = (Map<String, Object>) Json.read(answer, "SummaryFunction's answer");
+        List<Map<String, Object>> failures = (List<Map<String, Object>>) response.getOrDefault("batchItemFailures", List.of());
+        if (failures.isEmpty()) {
+            positions.put(shardId, read.get(read.size() - 1));
+            return true;
+        }
+        String failed = String.valueOf(failures.get(0).get("itemIdentifier"));
+        int at = read.indexOf(failed);
+        if (at > 0) {
+            positions.put(shardId, read.get(at - 1));
+        }
+        System.err.println("SummaryFunction failed a batch at " + failed + "; the next drain gives it again");
+        return false;
     }
 
     /** The template's filter: an inserted item of type event. */
@@ -85,20 +128,6 @@ public final class StreamSource {
         }
         AttributeValue type = rec.dynamodb().newImage().get("type");
         return type != null && "event".equals(type.s());
-    }
-
-    private int handOver(List<Map<String, Object>> batch) {
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        int n = batch.size();
-        String answer = functions.invoke(FUNCTION, Json.write(Map.of("Records", List.copyOf(batch))),
-                functions.context(FUNCTION, true));
-        batch.clear();
-        if (answer.contains("\"itemIdentifier\"")) {
-            throw new IllegalStateException("SummaryFunction could not apply a batch: " + answer);
-        }
-        return n;
     }
 
     /** A stream record as Lambda hands it to a function. */

@@ -62,6 +62,16 @@ final class UnitMeter implements ExecutionInterceptor {
             long bytes = r.items().stream().mapToLong(UnitMeter::size).sum();
             double units = Math.max(1, Math.ceil(bytes / 4096.0));
             readUnits.add(q.indexName() != null || !Boolean.TRUE.equals(q.consistentRead()) ? units / 2 : units);
+        } else if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b
+                && response instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse r) {
+            // Each item read rounds up to 4 KB; an eventually consistent read costs half.
+            for (var table : b.requestItems().entrySet()) {
+                boolean consistent = Boolean.TRUE.equals(table.getValue().consistentRead());
+                for (var item : r.responses().getOrDefault(table.getKey(), java.util.List.of())) {
+                    double units = Math.ceil(size(item) / 4096.0);
+                    readUnits.add(consistent ? units : units / 2);
+                }
+            }
         } else if (request instanceof PutItemRequest p) {
             writeUnits.add(put(p.item(), 1));
         } else if (request instanceof UpdateItemRequest u && response instanceof UpdateItemResponse r) {
