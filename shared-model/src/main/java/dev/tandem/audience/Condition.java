@@ -54,16 +54,7 @@ public sealed interface Condition {
         }
 
         public Boolean decide(Member m, Instant now) {
-            boolean unknown = false;
-            for (Condition c : of) {
-                Boolean b = c.decide(m, now);
-                if (b == null) {
-                    unknown = true;
-                } else if (!b) {
-                    return false;
-                }
-            }
-            return unknown ? null : true;
+            return decideAll(of, m, now, false);
         }
 
         public boolean needsEngagement() {
@@ -82,16 +73,7 @@ public sealed interface Condition {
         }
 
         public Boolean decide(Member m, Instant now) {
-            boolean unknown = false;
-            for (Condition c : of) {
-                Boolean b = c.decide(m, now);
-                if (b == null) {
-                    unknown = true;
-                } else if (b) {
-                    return true;
-                }
-            }
-            return unknown ? null : false;
+            return decideAll(of, m, now, true);
         }
 
         public boolean needsEngagement() {
@@ -255,6 +237,23 @@ public sealed interface Condition {
                 return null;
             }
         }
+    }
+
+    /**
+     * {@code all} ({@code decisive} false) or {@code any} ({@code decisive} true) in three-valued logic: the decisive
+     * answer as soon as one condition gives it, else unknown if one was unknown, else the other answer.
+     */
+    private static Boolean decideAll(List<Condition> of, Member m, Instant now, boolean decisive) {
+        boolean unknown = false;
+        for (Condition c : of) {
+            Boolean b = c.decide(m, now);
+            if (b == null) {
+                unknown = true;
+            } else if (b == decisive) {
+                return decisive;
+            }
+        }
+        return unknown ? null : !decisive;
     }
 
     // --- reading -------------------------------------------------------------------------------
