@@ -271,8 +271,8 @@ public final class Dispatch {
             store.recordFailure(run, claim, failure, new Plan.Finish("failed"), failed);
             // The guard names the *.sent event this send will never have: let go of it.
             store.end(contact.id(), claim.token());
-            pass.tally(run.campaign(), run.contactId(), List.of(send.channel().wire() + ".failed",
-                    CampaignStats.decision(send.channel().wire(), "skipped", Reason.PROVIDER_REJECTED.wire())));
+            pass.tally(run.campaign(), run.contactId(), CampaignStats.keyed(List.of(send.channel().wire() + ".failed",
+                    CampaignStats.decision(send.channel().wire(), "skipped", Reason.PROVIDER_REJECTED.wire())), send.step(), now));
             pass.emit(failed);
             pass.count(Runs.REJECTED);
             return true;
@@ -303,10 +303,10 @@ public final class Dispatch {
         }
         TimelineEvent sent = Runs.sentEvent(run, send.step(), send.channel(), now, messageId, data);
         List<String> counters = new ArrayList<>();
-        counters.add(Runs.counterOfSent(sent));
+        counters.addAll(CampaignStats.keyed(Runs.counterOfSent(sent), send.step(), now));
         for (Decision d : plan.decisions()) {
             if (d != send) {
-                counters.add(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()));
+                counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now));
             }
         }
         // SMS delivery receipts name only the message id; SES's events carry the message's tags, so an email needs none.

@@ -78,7 +78,7 @@ final class Runs {
             settled = store.settle(run, failed, List.of());
         }
         if (settled) {
-            pass.tally(run.campaign(), run.contactId(), List.of(CampaignStats.decision(ch.wire(), skipped.action().wire(), Reason.INVALID_DEFINITION.wire())));
+            pass.tally(run.campaign(), run.contactId(), CampaignStats.keyed(CampaignStats.decision(ch.wire(), skipped.action().wire(), Reason.INVALID_DEFINITION.wire()), run.step(), pass.now));
             pass.emit(List.of(line));
             pass.count(INVALID);
         } else {
@@ -102,12 +102,12 @@ final class Runs {
             SentMessage lookup = e.messageId() == null || sentOn != Channel.SMS ? null
                     : new SentMessage(e.messageId(), run.contactId(), sentOn, run.campaign(), claim.step());
             store.recordSend(run, claim, e, lookup, next, List.of());
-            pass.tally(run.campaign(), run.contactId(), List.of(counterOfSent(e)));
+            pass.tally(run.campaign(), run.contactId(), CampaignStats.keyed(counterOfSent(e), claim.step(), e.at()));
             pass.count("recovered");
             return;
         }
         if (store.markUnknown(run)) {
-            pass.tally(run.campaign(), run.contactId(), List.of(ch.wire() + ".unknown"));
+            pass.tally(run.campaign(), run.contactId(), CampaignStats.keyed(ch.wire() + ".unknown", claim.step(), pass.now));
             pass.count("unknown");
         }
     }

@@ -499,7 +499,7 @@ public final class Sweep {
         List<String> counters = new ArrayList<>();
         for (Decision d : plan.decisions()) {
             lines.add(DecisionLine.of(now, run, d));
-            counters.add(CampaignStats.decision(d.channel() == null ? null : d.channel().wire(), d.action().wire(), d.reason().wire()));
+            counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel() == null ? null : d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now));
         }
         boolean moved = store.settle(run, plan.next(), lines);
         if (plan.next() instanceof Plan.Drop) {

@@ -3,6 +3,11 @@ package dev.tandem.ingest;
 import dev.tandem.timeline.EventType;
 import dev.tandem.timeline.TimelineEvent;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The per-campaign counters an event or a decision adds one to. */
@@ -26,6 +31,37 @@ public final class CampaignStats {
             return Optional.of("sms.click.machine");
         }
         return Optional.of(e.type());
+    }
+
+    /** What a step's counters begin with: {@code step/email-1/email.sent}. */
+    public static final String STEP = "step/";
+    /** What an hour's counters begin with: {@code at/2026-11-27T05/email.sent} (UTC hours). */
+    public static final String HOUR = "at/";
+    private static final DateTimeFormatter HOURS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+
+    /**
+     * One count as the report reads it: the campaign's total, the step's (when there is one), and the UTC hour's, so
+     * a report draws the funnel per step and the activity over time without reading a timeline.
+     */
+    public static List<String> keyed(String counter, String step, Instant at) {
+        List<String> out = new ArrayList<>(3);
+        out.add(counter);
+        if (step != null && !step.isEmpty()) {
+            out.add(STEP + step + "/" + counter);
+        }
+        if (at != null) {
+            out.add(HOUR + HOURS.format(at) + "/" + counter);
+        }
+        return out;
+    }
+
+    /** The counters of a list keyed the same way. */
+    public static List<String> keyed(List<String> counters, String step, Instant at) {
+        List<String> out = new ArrayList<>();
+        for (String c : counters) {
+            out.addAll(keyed(c, step, at));
+        }
+        return out;
     }
 
     /** The counter of a decision that did not send: {@code sms.deferred.quiet-hours}, {@code email.skipped.engaged}. */

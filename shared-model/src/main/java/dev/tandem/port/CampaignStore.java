@@ -39,6 +39,9 @@ public interface CampaignStore {
     /** The campaign's counters summed over their shards. */
     Map<String, Long> stats(String campaign);
 
+    /** The campaign's counters of each UTC hour summed over their shards, named {@code 2026-11-27T05/email.sent}. */
+    Map<String, Long> series(String campaign);
+
     Optional<Target> target(String kind, String code);
 
     /** What a code resolves to: a link's URL, an email's web version, an unsubscribe's contact. */

@@ -209,17 +209,37 @@ public final class DynamoCampaignStore implements CampaignStore {
     @Override
     public Map<String, Long> stats(String campaign) {
         Map<String, Long> out = new TreeMap<>();
-        QueryResponse r = db.query(q -> q.tableName(config.table())
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :stats)")
-                .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":stats", s(Keys.STATS_PREFIX))));
-        for (Map<String, AttributeValue> item : r.items()) {
-            item.forEach((k, v) -> {
-                if (v.n() != null) {
-                    out.merge(k, Long.parseLong(v.n()), Long::sum);
-                }
-            });
-        }
+        sum(campaign, Keys.STATS_PREFIX, (sk, name) -> name, out);
         return out;
+    }
+
+    @Override
+    public Map<String, Long> series(String campaign) {
+        Map<String, Long> out = new TreeMap<>();
+        // SERIES#2026-11-27#3 with 05/email.sent: 2026-11-27T05/email.sent
+        sum(campaign, Keys.SERIES_PREFIX, (sk, name) -> sk.substring(Keys.SERIES_PREFIX.length(), Keys.SERIES_PREFIX.length() + 10) + "T" + name, out);
+        return out;
+    }
+
+    /** Sums the numbers of every item of the campaign whose sort key begins with {@code prefix}, named by {@code name}. */
+    private void sum(String campaign, String prefix, java.util.function.BinaryOperator<String> name, Map<String, Long> out) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r = db.query(q -> q.tableName(config.table())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":prefix", s(prefix)))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) {
+                String sk = item.get(Keys.SK).s();
+                item.forEach((k, v) -> {
+                    if (v.n() != null) {
+                        out.merge(name.apply(sk, k), Long.parseLong(v.n()), Long::sum);
+                    }
+                });
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
     }
 
     @Override

@@ -449,7 +449,7 @@ public final class DynamoDecisionStore implements DecisionStore {
     @Override
     public void count(String campaign, String contactId, Map<String, Long> counters) {
         if (!counters.isEmpty()) {
-            Writes.count(db, RunItems.count(campaign, contactId, counters, config));
+            RunItems.count(campaign, contactId, counters, config).forEach(u -> Writes.count(db, u));
         }
     }
 

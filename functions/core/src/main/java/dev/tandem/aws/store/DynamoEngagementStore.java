@@ -82,6 +82,12 @@ public final class DynamoEngagementStore implements EngagementStore {
         return contacts.view(contactId, since, newest);
     }
 
+    private void count(TimelineEvent event, String counter) {
+        Map<String, Long> add = new java.util.TreeMap<>();
+        CampaignStats.keyed(counter, event.step(), event.at()).forEach(k -> add.put(k, 1L));
+        RunItems.count(event.campaign(), event.contactId(), add, config).forEach(u -> Writes.count(db, u));
+    }
+
     @Override
     public Recorded record(Engagement e) {
         TimelineEvent event = e.event();
@@ -97,7 +103,7 @@ public final class DynamoEngagementStore implements EngagementStore {
             } catch (ConditionalCheckFailedException ex) {
                 return Recorded.DUPLICATE;
             }
-            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), Map.of(c, 1L), config)));
+            counter.ifPresent(c -> count(event, c));
             return Recorded.ADDED;
         }
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -131,7 +137,7 @@ public final class DynamoEngagementStore implements EngagementStore {
         try {
             Writes.transact(db, writes);
             // The campaign counter is a hot item every writer touches: written after, never inside the transaction.
-            counter.ifPresent(c -> Writes.count(db, RunItems.count(event.campaign(), event.contactId(), Map.of(c, 1L), config)));
+            counter.ifPresent(c -> count(event, c));
             return Recorded.ADDED;
         } catch (TransactionCanceledException ex) {
             for (int i = 0; i < duplicateUpTo; i++) {

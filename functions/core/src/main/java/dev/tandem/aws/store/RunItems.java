@@ -1,6 +1,7 @@
 package dev.tandem.aws.store;
 
 import dev.tandem.decide.Run;
+import dev.tandem.ingest.CampaignStats;
 import dev.tandem.ingest.SentMessage;
 import dev.tandem.ingest.TriggerWork;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -8,9 +9,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.tandem.aws.store.AttributeValues.n;
 import static dev.tandem.aws.store.AttributeValues.s;
@@ -77,7 +80,31 @@ final class RunItems {
     }
 
     /** Adds to counters of a campaign, on the stats shard of the contact: one write for a batch's counts. */
-    static Update count(String campaign, String contactId, Map<String, Long> counters, StoreConfig config) {
+    /**
+     * The updates that add {@code counters} to a campaign: totals and per-step counts on the contact's stats shard,
+     * hourly counts ({@link CampaignStats#HOUR}) on the shard's item of that UTC day, as {@code HH/counter}, so no item
+     * grows with a campaign's age.
+     */
+    static List<Update> count(String campaign, String contactId, Map<String, Long> counters, StoreConfig config) {
+        Map<String, Map<String, Long>> byItem = new TreeMap<>();
+        String shard = String.valueOf(Keys.shard(contactId, config.shards()));
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            String name = c.getKey();
+            if (name.startsWith(CampaignStats.HOUR)) {
+                // at/2026-11-27T05/email.sent: day 2026-11-27, attribute 05/email.sent
+                String rest = name.substring(CampaignStats.HOUR.length());
+                byItem.computeIfAbsent(Keys.series(rest.substring(0, 10), shard), k -> new TreeMap<>())
+                        .put(rest.substring(11), c.getValue());
+            } else {
+                byItem.computeIfAbsent(Keys.STATS_PREFIX + shard, k -> new TreeMap<>()).put(name, c.getValue());
+            }
+        }
+        List<Update> out = new ArrayList<>();
+        byItem.forEach((sk, adds) -> out.add(add(Keys.campaign(campaign), sk, adds, config)));
+        return out;
+    }
+
+    private static Update add(String pk, String sk, Map<String, Long> counters, StoreConfig config) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#type", Keys.TYPE);
@@ -92,7 +119,7 @@ final class RunItems {
         }
         return Update.builder()
                 .tableName(config.table())
-                .key(key(Keys.campaign(campaign), Keys.stats(contactId, config.shards())))
+                .key(key(pk, sk))
                 .updateExpression(expr.toString())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
