@@ -36,6 +36,7 @@ public final class Main {
             case "api" -> api(template, rest);
             case "import" -> System.exit(importFile(template, rest));
             case "summaries" -> System.exit(SummaryRebuild.run(template, rest));
+            case "events" -> System.exit(EventsBucket.command(template, rest));
             default -> {
                 usage();
                 System.exit(2);
@@ -186,6 +187,6 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json] | import FILE");
+        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json] | import FILE | events [--out FILE]");
     }
 }
