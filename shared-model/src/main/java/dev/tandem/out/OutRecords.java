@@ -33,8 +33,10 @@ public final class OutRecords {
         r.put("eventId", e.eventId());
         put(r, "messageId", e.messageId());
         Map<String, Object> data = new LinkedHashMap<>(e.data());
-        // A view code opens the email's web version to whoever holds it: it stays in the table, never goes out.
+        // A view code opens the email's web version to whoever holds it, and the address an email event names is the
+        // contact's: both stay in the table, never go out (the contact's id says whom a record is of).
         data.remove("viewCode");
+        data.remove("address");
         if (!data.isEmpty()) {
             r.put("data", data);
         }
