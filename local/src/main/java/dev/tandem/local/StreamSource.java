@@ -216,9 +216,13 @@ public final class StreamSource {
         return "INSERT".equals(rec.eventNameAsString()) && "event".equals(type(rec));
     }
 
-    /** The pipe's filters: an inserted item of type event, or a run inserted or modified. */
+    /** The pipe's filters: an inserted item of type event, a run inserted or modified, a profile removed. */
     private static boolean forThePipe(Record rec) {
         String name = rec.eventNameAsString();
+        if ("REMOVE".equals(name)) {
+            AttributeValue sk = rec.dynamodb().keys().get("SK");
+            return sk != null && "PROFILE".equals(sk.s());
+        }
         return newEvent(rec) || ("run".equals(type(rec)) && ("INSERT".equals(name) || "MODIFY".equals(name)));
     }
 
@@ -233,8 +237,13 @@ public final class StreamSource {
     /** A stream record as Lambda hands it to a function. */
     private static Map<String, Object> lambdaRecord(Record rec) {
         Map<String, Object> dynamodb = new LinkedHashMap<>();
+        if (rec.dynamodb().approximateCreationDateTime() != null) {
+            dynamodb.put("ApproximateCreationDateTime", rec.dynamodb().approximateCreationDateTime().getEpochSecond());
+        }
         dynamodb.put("Keys", json(rec.dynamodb().keys()));
-        dynamodb.put("NewImage", json(rec.dynamodb().newImage()));
+        if (rec.dynamodb().newImage() != null && !rec.dynamodb().newImage().isEmpty()) {
+            dynamodb.put("NewImage", json(rec.dynamodb().newImage()));
+        }
         if (rec.dynamodb().hasOldImage() && rec.dynamodb().oldImage() != null) {
             dynamodb.put("OldImage", json(rec.dynamodb().oldImage()));
         }

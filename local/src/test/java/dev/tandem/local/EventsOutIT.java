@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Events out on the local stack: the demo scenario runs, then every timeline event its table holds and every decision
  * line its runs hold is read back from the emulator's events bucket (stream, pipe stand-in, enrichment, bus, rule,
- * Firehose, S3), each exactly once; the decision records are the simulator's decision lines; and a second drain of the
- * stream publishes nothing more.
+ * Firehose, S3), each exactly once, and the decision records are the simulator's decision lines. Then a contact is
+ * erased, read by a pipe started over from the stream's oldest record: its records come again with the same ids, and
+ * the only new id is the erasure's.
  */
 class EventsOutIT {
 
@@ -38,9 +39,35 @@ class EventsOutIT {
         try {
             result = simulator.run();
             items = Emulator.itemsMentioning(table, "");
+            check(template, bucket, before, result, items, log);
+            erasureAndRedelivery(template, bucket, table);
         } finally {
             new Bootstrap(template).dropTable(table);
         }
+    }
+
+    /**
+     * A contact erased is one {@code contact.erased} record. A pipe that starts again from the stream's oldest record
+     * (what an outage past a checkpoint does) publishes every record again, with the ids it had: a consumer that
+     * deduplicates on ids sees nothing new but the erasure.
+     */
+    private static void erasureAndRedelivery(Template template, EventsBucket bucket, String table) {
+        java.util.Set<String> seenKeys = new HashSet<>(bucket.keys());
+        java.util.Set<String> seenIds = new HashSet<>();
+        bucket.records(java.util.Set.of()).forEach(r -> seenIds.add(String.valueOf(r.get("id"))));
+        LocalFunctions again = new LocalFunctions(template, java.time.Clock.systemUTC(), Simulator.overrides(table));
+        new LocalClient(again).ok("DELETE", "/contacts/finn", null);
+        again.stream().drain();
+        List<Map<String, Object>> records = bucket.records(seenKeys);
+        List<Map<String, Object>> fresh = records.stream().filter(r -> !seenIds.contains(String.valueOf(r.get("id")))).toList();
+        assertEquals(1, fresh.size(), "only the erasure is new: " + fresh);
+        assertEquals("contact.erased", fresh.get(0).get("type"));
+        assertEquals("finn", fresh.get(0).get("contact"));
+        assertTrue(records.size() > 40, "the stream was given again from its start: " + records.size());
+    }
+
+    private static void check(Template template, EventsBucket bucket, java.util.Set<String> before, Simulator.Result result,
+                              List<Map<String, AttributeValue>> items, ByteArrayOutputStream log) {
 
         // What the table holds: each timeline event, and each line of each run's history.
         List<String> expected = new ArrayList<>();
@@ -94,7 +121,6 @@ class EventsOutIT {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("events out: " + records.size() + " records"),
                 log.toString(StandardCharsets.UTF_8));
         assertFalse(bucket.keys().stream().anyMatch(k -> !k.startsWith("events/dt=")), "objects outside events/dt=YYYY-MM-DD/");
-    }
 
     private static String key(Map<String, Object> d) {
         return d.get("at") + "|" + d.get("contact") + "|" + d.get("campaign") + "|" + d.get("step") + "|" + d.get("action")

@@ -82,6 +82,20 @@ public final class OutRecords {
         return out;
     }
 
+    /**
+     * The record of a contact's erasure ({@code DELETE /contacts/{id}}): what subscribers act on to erase the contact
+     * downstream. {@code change} is the id of the table's change that removed the profile, the same on every delivery.
+     */
+    public static Map<String, Object> erased(String contact, String change, java.time.Instant at) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", "erased:" + contact + ":" + change);
+        r.put("kind", EVENT);
+        r.put("type", "contact.erased");
+        r.put("contact", contact);
+        r.put("at", at.toString());
+        return r;
+    }
+
     private static String string(Map<String, Object> m, String k) {
         Object v = m.get(k);
         return v == null ? null : String.valueOf(v);

@@ -22,8 +22,8 @@ import java.util.Map;
  * {@code EventRecordsFunction}: the enrichment of {@code EventsPipe}. The pipe reads the table's stream, keeps new
  * timeline events and writes to runs, and hands them here as a JSON array of stream records; this answers the array of
  * records to publish (docs/events-out.md), which the pipe puts on {@code TandemBus}. A run's write yields one record per
- * decision line it added to the run's history (the new image's lines past the old image's). A record of anything else
- * yields nothing. A stream record that cannot be read fails the batch with a message naming it: the pipe retries,
+ * decision line it added to the run's history (the new image's lines past the old image's); a profile removed, a
+ * {@code contact.erased} record. A record of anything else yields nothing. A stream record that cannot be read fails the batch with a message naming it: the pipe retries,
  * halves the batch, and at last dead-letters that record's stream position.
  */
 public final class EventRecordsHandler implements RequestStreamHandler {
@@ -67,7 +67,10 @@ public final class EventRecordsHandler implements RequestStreamHandler {
     private static List<Map<String, Object>> of(Map<String, Object> rec) {
         String name = String.valueOf(rec.get("eventName"));
         Map<String, Object> ddb = (Map<String, Object>) rec.get("dynamodb");
-        if (ddb == null || !(ddb.get("NewImage") instanceof Map) || name.equals("REMOVE")) {
+        if (ddb != null && name.equals("REMOVE") && ddb.get("Keys") instanceof Map<?, ?> keys) {
+            return erased(rec, ddb, DynamoJson.item((Map<String, Object>) keys));
+        }
+        if (ddb == null || !(ddb.get("NewImage") instanceof Map)) {
             return List.of();
         }
         Map<String, Object> item = DynamoJson.item((Map<String, Object>) ddb.get("NewImage"));
@@ -94,6 +97,17 @@ public final class EventRecordsHandler implements RequestStreamHandler {
                     (List<Map<String, Object>>) lines);
         }
         return List.of();
+    }
+
+    /** A profile removed is a contact erased (profiles have no TTL: only an erasure removes one). */
+    private static List<Map<String, Object>> erased(Map<String, Object> rec, Map<String, Object> ddb, Map<String, Object> keys) {
+        String pk = keys.get("PK") instanceof String s ? s : "";
+        if (!pk.startsWith("C#") || !"PROFILE".equals(keys.get("SK"))) {
+            return List.of();
+        }
+        Object when = ddb.get("ApproximateCreationDateTime");
+        Instant at = when instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : Instant.EPOCH;
+        return List.of(OutRecords.erased(pk.substring(2), required(rec, "eventID"), at));
     }
 
     @SuppressWarnings("unchecked")

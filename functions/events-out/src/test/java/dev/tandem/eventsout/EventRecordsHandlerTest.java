@@ -150,6 +150,27 @@ class EventRecordsHandlerTest {
     }
 
     @Test
+    void aRemovedProfileIsTheContactsErasureAndOtherRemovalsAreNothing() throws Exception {
+        Map<String, Object> rec = new LinkedHashMap<>(record("INSERT", eventItem(), null));
+        rec.put("eventName", "REMOVE");
+        rec.put("eventID", "c81e728d9d4c2f636f067f89cc14862c");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ddb = new LinkedHashMap<>((Map<String, Object>) rec.get("dynamodb"));
+        ddb.remove("NewImage");
+        ddb.put("Keys", Map.of("PK", s("C#c1"), "SK", s("PROFILE")));
+        ddb.put("ApproximateCreationDateTime", 1796144400);
+        rec.put("dynamodb", ddb);
+        List<Map<String, Object>> out = run(List.of(rec));
+        assertEquals(1, out.size());
+        assertEquals("contact.erased", out.get(0).get("type"));
+        assertEquals("erased:c1:c81e728d9d4c2f636f067f89cc14862c", out.get(0).get("id"));
+        assertEquals("2026-12-01T17:00:00Z", out.get(0).get("at"));
+
+        ddb.put("Keys", Map.of("PK", s("C#c1"), "SK", s("E#2026-11-27T05:00:00Z#e1")));
+        assertEquals(List.of(), run(List.of(rec)), "an event expired or erased is no record of its own");
+    }
+
+    @Test
     void anUnreadableRecordFailsTheBatchNamingIt() throws Exception {
         Map<String, Object> broken = new LinkedHashMap<>(eventItem());
         broken.remove("eventId");

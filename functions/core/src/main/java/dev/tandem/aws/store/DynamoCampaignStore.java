@@ -210,9 +210,6 @@ public final class DynamoCampaignStore implements CampaignStore {
     public Map<String, Long> stats(String campaign) {
         Map<String, Long> out = new TreeMap<>();
         sum(campaign, Keys.STATS_PREFIX, (sk, name) -> name, out);
-        // STEP#email-1#3 with email.sent: step/email-1/email.sent
-        sum(campaign, Keys.STEP_PREFIX, (sk, name) -> dev.tandem.ingest.CampaignStats.STEP
-                + sk.substring(Keys.STEP_PREFIX.length(), sk.lastIndexOf('#')) + "/" + name, out);
         return out;
     }
 

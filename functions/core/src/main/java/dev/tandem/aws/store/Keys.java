@@ -21,8 +21,7 @@ import java.util.Locale;
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
  * CAMPAIGN#{id}       DEF                                  a campaign definition (GSI1: CAMPAIGNS / {id}, to list them)
- * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
- * CAMPAIGN#{id}       STEP#{step}#{shard}                  per-campaign counters of one step
+ * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters (totals, and per step: step/{step}/...), sharded against hot keys
  * CAMPAIGN#{id}       SERIES#{yyyy-MM-ddTHH}#{shard}       per-campaign counters of one UTC hour
  * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
  * TEMPLATE#{id}       DEF                                  a message template
@@ -113,8 +112,7 @@ public final class Keys {
 
     /** Every hourly counters item's sort key begins with this: SERIES#{yyyy-MM-ddTHH}#{shard}. */
     public static final String SERIES_PREFIX = "SERIES#";
-    /** Every per-step counters item's sort key begins with this: STEP#{step}#{shard}. */
-    public static final String STEP_PREFIX = "STEP#";
+
 
     public static final String DEF = "DEF";
     /** The GSI1 partition every campaign definition lists under. */

@@ -81,9 +81,9 @@ final class RunItems {
 
     /** Adds to counters of a campaign, on the stats shard of the contact: one write for a batch's counts. */
     /**
-     * The updates that add {@code counters} to a campaign, each to a small item so that each costs one write unit:
-     * totals on the contact's stats shard, a step's counts ({@link CampaignStats#STEP}) on the shard's item of that step,
-     * an hour's ({@link CampaignStats#HOUR}) on the shard's item of that UTC hour.
+     * The updates that add {@code counters} to a campaign: totals and steps' counts ({@link CampaignStats#STEP}) on the
+     * contact's stats shard, in one write; an hour's ({@link CampaignStats#HOUR}) on the shard's small item of that UTC
+     * hour, so that no item grows with a campaign's age.
      */
     static List<Update> count(String campaign, String contactId, Map<String, Long> counters, StoreConfig config) {
         Map<String, Map<String, Long>> byItem = new TreeMap<>();
@@ -91,12 +91,11 @@ final class RunItems {
         for (Map.Entry<String, Long> c : counters.entrySet()) {
             String name = c.getKey();
             String sk;
-            if (name.startsWith(CampaignStats.HOUR) || name.startsWith(CampaignStats.STEP)) {
-                // at/2026-11-27T05/email.sent: item SERIES#2026-11-27T05#3; step/email-1/email.sent: STEP#email-1#3
-                boolean hour = name.startsWith(CampaignStats.HOUR);
-                String rest = name.substring(hour ? CampaignStats.HOUR.length() : CampaignStats.STEP.length());
+            if (name.startsWith(CampaignStats.HOUR)) {
+                // at/2026-11-27T05/email.sent: item SERIES#2026-11-27T05#3, attribute email.sent
+                String rest = name.substring(CampaignStats.HOUR.length());
                 int slash = rest.indexOf('/');
-                sk = (hour ? Keys.SERIES_PREFIX : Keys.STEP_PREFIX) + rest.substring(0, slash) + "#" + shard;
+                sk = Keys.SERIES_PREFIX + rest.substring(0, slash) + "#" + shard;
                 name = rest.substring(slash + 1);
             } else {
                 sk = Keys.STATS_PREFIX + shard;
