@@ -34,3 +34,7 @@ build-SummaryFunction:
 build-ImportFunction:
 	$(MVN) -pl functions/import -am -DskipTests package
 	unzip -q -o functions/import/target/import-function.jar -d "$(ARTIFACTS_DIR)"
+
+build-EventRecordsFunction:
+	$(MVN) -pl functions/events-out -am -DskipTests package
+	unzip -q -o functions/events-out/target/event-records-function.jar -d "$(ARTIFACTS_DIR)"

@@ -36,6 +36,9 @@ It also fails the way AWS fails, in front of moto (the AwsLike middleware below)
   POST /tandem/faults {"rate": 0.1, "services": ["dynamodb", "ses", "sns"], "kinds": ["conflict", "throttle",
   "5xx", "timeout"], "delay": 2.5, "seed": 7}; GET /tandem/faults answers the setting and what was injected so far.
 
+Events out: a rule's Firehose target is delivered (moto has none), and Firehose writes S3 under the prefix's
+!{timestamp:...} and ends records with the AppendDelimiterToRecord newline, as AWS does.
+
 Run it as moto_server: python tandem_moto.py -H 127.0.0.1 -p PORT. TANDEM_MOTO_AS_IS=1 runs moto unchanged.
 """
 import copy
@@ -240,6 +243,91 @@ def _age_out_of_gc():
     _requests[0] += 1
     if _requests[0] % 100 == 0:
         gc.freeze()
+
+
+# --- events out: a rule's Firehose target, and Firehose's S3 prefix and delimiter ---------------------------------
+#
+# moto's rules deliver to SQS, logs and buses, not to Firehose, and its Firehose writes S3 objects under
+# YYYY/MM/DD/HH/ whatever the prefix says and with the records run together. AWS delivers a rule's event (or the part
+# its InputPath names) to a Firehose target, expands !{timestamp:...} in the prefix (UTC, Java date patterns) and, with
+# the AppendDelimiterToRecord processor, ends each record with a newline: so does the emulator. Compression is left
+# out (objects stay plain JSON lines; a reader takes both).
+
+import moto.events.models as _events_models
+import moto.firehose.models as _firehose_models
+
+_TIMESTAMP = re.compile(r"!\{timestamp:([^}]+)\}")
+_JAVA_TO_STRFTIME = [("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
+
+
+def _input_path(event, path):
+    """The part of an event a target's InputPath names ($.detail, $.detail.x): what AWS hands the target."""
+    value = event
+    for part in [p for p in path.lstrip("$").split(".") if p]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+_original_send_to_targets = _events_models.Rule.send_to_targets
+
+
+def send_to_targets(self, original_event, transform_input=True):
+    if not self.event_pattern.matches_event(original_event):
+        return
+    hoses = [t for t in self.targets if ":firehose:" in t["Arn"]]
+    for target in hoses:
+        if "InputPath" in target:
+            payload = _input_path(original_event, target["InputPath"])
+        else:
+            payload = original_event
+        name = target["Arn"].split("/")[-1]
+        account, region = target["Arn"].split(":")[4], target["Arn"].split(":")[3]
+        backend = _firehose_models.firehose_backends[account][region]
+        backend.put_record(name, {"Data": json.dumps(payload, separators=(",", ":")).encode("utf-8")})
+    others = [t for t in self.targets if ":firehose:" not in t["Arn"]]
+    if others:
+        kept = self.targets
+        try:
+            self.targets = others
+            _original_send_to_targets(self, original_event, transform_input)
+        finally:
+            self.targets = kept
+
+
+def _expand_prefix(prefix, now):
+    def one(m):
+        fmt = m.group(1)
+        for java, py in _JAVA_TO_STRFTIME:
+            fmt = fmt.replace(java, py)
+        return now.strftime(fmt)
+    return _TIMESTAMP.sub(one, prefix)
+
+
+def put_s3_records(self, delivery_stream_name, version_id, s3_destination, records):
+    import datetime
+    from moto.s3.models import s3_backends
+    now = datetime.datetime.now(datetime.timezone.utc)
+    prefix = s3_destination.get("Prefix", "") or ""
+    if "!{" in prefix:
+        path = _expand_prefix(prefix, now)
+    else:
+        path = (prefix if prefix.endswith("/") or not prefix else prefix + "/") + now.strftime("%Y/%m/%d/%H/")
+    path += f"{delivery_stream_name}-{version_id}-{now.strftime('%Y-%m-%d-%H-%M-%S')}-{random.getrandbits(64):016x}"
+    processing = s3_destination.get("ProcessingConfiguration") or {}
+    delimiter = b""
+    if str(processing.get("Enabled", "false")).lower() == "true":
+        for proc in processing.get("Processors", []):
+            if proc.get("Type") == "AppendDelimiterToRecord":
+                delimiter = b"\n"
+    data = b"".join(r["Data"] + delimiter for r in records)
+    bucket = s3_destination["BucketARN"].split(":")[-1]
+    s3_backends[self.account_id][self.partition].put_object(bucket, path, data)
+    return [{"RecordId": f"{random.getrandbits(64):016x}"} for _ in records]
+
+
+if os.environ.get("TANDEM_MOTO_AS_IS") != "1":
+    _events_models.Rule.send_to_targets = send_to_targets
+    _firehose_models.FirehoseBackend.put_s3_records = put_s3_records
 
 
 # --- AWS's limits and faults, in front of moto -----------------------------------------------------------

@@ -10,6 +10,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.Processor;
+import software.amazon.awssdk.services.firehose.model.ProcessorParameter;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ConflictException;
@@ -27,8 +31,9 @@ import java.util.Map;
 /**
  * Creates on the emulator (or LocalStack) what template.yaml declares and the local stack can hold:
  * the table with its indexes and TTL, topics, queues with their redrive, subscriptions, the SES sender
- * identity and configuration set, the schedule group, and the import bucket (its notification is not set: the
- * emulator runs no event sources, and {@code ./tandem import} delivers it). Safe to run again: what exists is left alone.
+ * identity and configuration set, the schedule group, the import bucket (its notification is not set: the
+ * emulator runs no event sources, and {@code ./tandem import} delivers it), and the events bus, its rules and the
+ * Firehose stream to the events bucket (the pipe before the bus is {@link StreamSource}'s). Safe to run again: what exists is left alone.
  */
 public final class Bootstrap {
     private final Template template;
@@ -108,6 +113,7 @@ public final class Bootstrap {
                 }
                 created.add("bucket " + name);
             }
+            eventsOut();
             for (String id : ofType("AWS::Scheduler::ScheduleGroup")) {
                 String name = template.physicalName(id);
                 try {
@@ -119,6 +125,80 @@ public final class Bootstrap {
             }
         }
         return created;
+    }
+
+    /**
+     * The events-out path after the pipe: the bus, the Firehose stream to the events bucket (buckets are made first),
+     * and the bus's rules with their targets. The pipe itself is the local stack's to stand in for ({@link StreamSource}).
+     */
+    private void eventsOut() {
+        try (EventBridgeClient events = EventBridgeClient.builder().httpClient(Sdk.http()).build();
+             FirehoseClient firehose = FirehoseClient.builder().httpClient(Sdk.http()).build()) {
+            for (String id : ofType("AWS::Events::EventBus")) {
+                String name = template.physicalName(id);
+                try {
+                    events.createEventBus(r -> r.name(name));
+                } catch (software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException e) {
+                    // exists
+                }
+                created.add("event bus " + name);
+            }
+            for (String id : ofType("AWS::KinesisFirehose::DeliveryStream")) {
+                deliveryStream(firehose, id);
+            }
+            for (String id : ofType("AWS::Events::Rule")) {
+                rule(events, id);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void deliveryStream(FirehoseClient firehose, String id) {
+        String name = template.physicalName(id);
+        Map<String, Object> s3 = (Map<String, Object>) template.resolve(template.properties(id).get("ExtendedS3DestinationConfiguration"));
+        List<Processor> processors = new ArrayList<>();
+        Map<String, Object> processing = (Map<String, Object>) s3.getOrDefault("ProcessingConfiguration", Map.of());
+        for (Object o : (List<Object>) processing.getOrDefault("Processors", List.of())) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            List<ProcessorParameter> params = new ArrayList<>();
+            for (Object q : (List<Object>) p.getOrDefault("Parameters", List.of())) {
+                Map<String, Object> pp = (Map<String, Object>) q;
+                params.add(ProcessorParameter.builder().parameterName(String.valueOf(pp.get("ParameterName")))
+                        .parameterValue(String.valueOf(pp.get("ParameterValue"))).build());
+            }
+            processors.add(Processor.builder().type(String.valueOf(p.get("Type"))).parameters(params).build());
+        }
+        try {
+            firehose.createDeliveryStream(r -> r.deliveryStreamName(name).deliveryStreamType("DirectPut")
+                    .extendedS3DestinationConfiguration(d -> d
+                            .bucketARN(String.valueOf(s3.get("BucketARN")))
+                            .roleARN(String.valueOf(s3.get("RoleARN")))
+                            .prefix((String) s3.get("Prefix"))
+                            .errorOutputPrefix((String) s3.get("ErrorOutputPrefix"))
+                            .processingConfiguration(pc -> pc.enabled(Boolean.parseBoolean(String.valueOf(processing.get("Enabled"))))
+                                    .processors(processors))));
+        } catch (software.amazon.awssdk.services.firehose.model.ResourceInUseException e) {
+            // exists
+        }
+        created.add("delivery stream " + name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void rule(EventBridgeClient events, String id) {
+        Map<String, Object> p = (Map<String, Object>) template.resolve(template.properties(id));
+        String bus = String.valueOf(p.getOrDefault("EventBusName", "default"));
+        String name = template.physicalName(id);
+        events.putRule(r -> r.name(name).eventBusName(bus).eventPattern(dev.tandem.aws.Json.write(p.get("EventPattern")))
+                .state(String.valueOf(p.getOrDefault("State", "ENABLED"))));
+        List<software.amazon.awssdk.services.eventbridge.model.Target> targets = new ArrayList<>();
+        for (Object o : (List<Object>) p.getOrDefault("Targets", List.of())) {
+            Map<String, Object> t = (Map<String, Object>) o;
+            targets.add(software.amazon.awssdk.services.eventbridge.model.Target.builder()
+                    .id(String.valueOf(t.get("Id"))).arn(String.valueOf(t.get("Arn")))
+                    .roleArn((String) t.get("RoleArn")).inputPath((String) t.get("InputPath")).build());
+        }
+        events.putTargets(r -> r.rule(name).eventBusName(bus).targets(targets));
+        created.add("rule " + name);
     }
 
     /** Running the bootstrap again finds what it made before: LocalStack and moto say so in different ways. */

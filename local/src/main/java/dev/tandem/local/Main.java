@@ -38,6 +38,7 @@ public final class Main {
             case "console" -> Console.main(rest);
             case "import" -> System.exit(importFile(template, rest));
             case "summaries" -> System.exit(SummaryRebuild.run(template, rest));
+            case "events" -> System.exit(EventsBucket.command(template, rest));
             default -> {
                 usage();
                 System.exit(2);
@@ -299,7 +300,7 @@ public final class Main {
 
     private static void usage() {
         System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE"
-                + " | simulate FILE [--json] [--keep] [--html OUT.html] | import FILE | report CAMPAIGN [--out FILE] [--table NAME]"
-                + " | console --api URL [--port N] [--region R]");
+                + " | simulate FILE [--json] [--keep] [--html OUT.html] | import FILE | events [--out FILE]"
+                + " | report CAMPAIGN [--out FILE] [--table NAME] | console --api URL [--port N] [--region R]");
     }
 }

@@ -110,6 +110,10 @@ public final class Simulator {
         }
         decisions.sort(Comparator.comparing((Map<String, Object> d) -> (String) d.get("at")));
         autoReplies();
+        // The stream's readers catch up, as they do within seconds in AWS: the events bucket then holds every record.
+        functions.stream().drain();
+        log.println("events out: " + functions.stream().published() + " records on the bus " + template.physicalName("TandemBus")
+                + ", in the emulator's bucket " + template.physicalName("EventsBucket") + " under events/dt=YYYY-MM-DD/ (docs/events-out.md)");
         return new Result(decisions, observations, people, null);
     }
 

@@ -9,6 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,22 +20,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What Lambda's DynamoDB stream event source does for SummaryFunction, on the emulator (which runs no event sources):
- * reads the table's stream from where it last stopped, keeps the records the template's filter keeps (new timeline
- * events), and runs the handler on them in batches. The local stack drains it before the API and the decider run, so
- * that a segment sees every event written before, as it does a moment later in AWS.
+ * The table stream's two readers, on the emulator (which runs no event sources), each from where it last stopped:
+ * <ul>
+ * <li>Lambda's event source for SummaryFunction: new timeline events, in batches of 500, to the handler;</li>
+ * <li>EventsPipe: new timeline events and writes to runs, in batches of 100, to EventRecordsFunction (the pipe's
+ * enrichment), whose records are put on the events bus with source {@code tandem} and detail-type their type, as
+ * the pipe's target does. The emulator's rule takes them on to Firehose and the events bucket.</li>
+ * </ul>
+ * The local stack drains it before the API and the decider run, so that a segment sees every event written before, as
+ * it does a moment later in AWS, and after a simulation, so that the bucket holds every record.
  */
 public final class StreamSource {
     static final String FUNCTION = "SummaryFunction";
+    static final String ENRICHMENT = "EventRecordsFunction";
     private static final int BATCH = 500;
+    private static final int PIPE_BATCH = 100;
 
     private final LocalFunctions functions;
     private final Map<String, String> positions = new HashMap<>();
     private DynamoDbStreamsClient streams;
     private String streamArn;
+    private EventBridgeClient events;
+    private String bus;
+    private int published;
+
+    /** One reader of the stream: its filter, its batch size, and what it does with a batch (false: give it again). */
+    private record Reader(String name, java.util.function.Predicate<Record> kept, int batch,
+                          java.util.function.Function<List<Map<String, Object>>, Boolean> handOver) {
+    }
+
+    private final List<Reader> readers;
 
     StreamSource(LocalFunctions functions) {
         this.functions = functions;
+        this.readers = List.of(new Reader(FUNCTION, StreamSource::newEvent, BATCH, this::summaries),
+                new Reader(ENRICHMENT, StreamSource::forThePipe, PIPE_BATCH, this::publish));
     }
 
     /** Applies every stream record not applied yet; the number of timeline events handed to the function. */
@@ -49,8 +70,14 @@ public final class StreamSource {
             streams = DynamoDbStreamsClient.create();
         }
         int handed = 0;
-        for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
-            handed += drain(shard.shardId());
+        List<Shard> shards = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
+        for (Reader reader : readers) {
+            for (Shard shard : shards) {
+                int n = drain(reader, shard.shardId());
+                if (reader.name().equals(FUNCTION)) {
+                    handed += n;
+                }
+            }
         }
         return handed;
     }
@@ -60,8 +87,9 @@ public final class StreamSource {
      * failed stops the shard at the record before the first failure, so that the next drain gives it again, as
      * Lambda's event source does.
      */
-    private int drain(String shardId) {
-        String after = positions.get(shardId);
+    private int drain(Reader reader, String shardId) {
+        String key = reader.name() + "/" + shardId;
+        String after = positions.get(key);
         String iterator = streams.getShardIterator(r -> {
             r.streamArn(streamArn).shardId(shardId);
             if (after == null) {
@@ -78,56 +106,128 @@ public final class StreamSource {
             GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(it).limit(1000));
             for (Record rec : page.records()) {
                 read.add(rec.dynamodb().sequenceNumber());
-                if (kept(rec)) {
+                if (reader.kept().test(rec)) {
                     batch.add(lambdaRecord(rec));
-                    if (batch.size() == BATCH) {
-                        if (!handOver(shardId, batch, read)) {
+                    if (batch.size() == reader.batch()) {
+                        if (!handOver(reader, key, batch, read)) {
                             return handed;
                         }
-                        handed += BATCH;
+                        handed += reader.batch();
                     }
                 }
             }
             iterator = page.records().isEmpty() ? null : page.nextShardIterator();
         }
         int n = batch.size();
-        if (n > 0 && !handOver(shardId, batch, read)) {
+        if (n > 0 && !handOver(reader, key, batch, read)) {
             return handed;
         }
         if (!read.isEmpty()) {
-            positions.put(shardId, read.get(read.size() - 1));
+            positions.put(key, read.get(read.size() - 1));
         }
         return handed + n;
     }
 
-    /** Runs the function on a batch; false (the shard's position before the failed record) when it reports a failure. */
-    @SuppressWarnings("unchecked")
-    private boolean handOver(String shardId, List<Map<String, Object>> batch, List<String> read) {
-        String answer = functions.invoke(FUNCTION, Json.write(Map.of("Records", List.copyOf(batch))),
-                functions.context(FUNCTION, true));
+    /**
+     * Hands a batch to its reader; the position moves past the batch, or, when the reader failed part of it, to just
+     * before the first record it failed (before the batch when it failed the whole), for the next drain to give again.
+     */
+    private boolean handOver(Reader reader, String key, List<Map<String, Object>> batch, List<String> read) {
+        String first = String.valueOf(((Map<?, ?>) batch.get(0).get("dynamodb")).get("SequenceNumber"));
+        List<Map<String, Object>> copy = List.copyOf(batch);
         batch.clear();
-        Map<String, Object> response = (Map<String, Object>) Json.read(answer, "SummaryFunction's answer");
-        List<Map<String, Object>> failures = (List<Map<String, Object>>) response.getOrDefault("batchItemFailures", List.of());
-        if (failures.isEmpty()) {
-            positions.put(shardId, read.get(read.size() - 1));
+        Object failedAt;
+        try {
+            failedAt = reader.handOver().apply(copy) ? null : first;
+        } catch (PartialFailure e) {
+            failedAt = e.sequence;
+        }
+        if (failedAt == null) {
+            positions.put(key, read.get(read.size() - 1));
             return true;
         }
-        String failed = String.valueOf(failures.get(0).get("itemIdentifier"));
-        int at = read.indexOf(failed);
+        int at = read.indexOf(String.valueOf(failedAt));
         if (at > 0) {
-            positions.put(shardId, read.get(at - 1));
+            positions.put(key, read.get(at - 1));
+        } else {
+            positions.remove(key);
         }
-        System.err.println("SummaryFunction failed a batch at " + failed + "; the next drain gives it again");
+        System.err.println(reader.name() + " failed a batch at " + failedAt + "; the next drain gives it again");
         return false;
     }
 
-    /** The template's filter: an inserted item of type event. */
-    private static boolean kept(Record rec) {
-        if (!"INSERT".equals(rec.eventNameAsString()) || rec.dynamodb().newImage() == null) {
+    /** A reader that failed from a record on. */
+    private static final class PartialFailure extends RuntimeException {
+        final String sequence;
+
+        PartialFailure(String sequence) {
+            super(null, null, false, false);
+            this.sequence = sequence;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean summaries(List<Map<String, Object>> batch) {
+        String answer = functions.invoke(FUNCTION, Json.write(Map.of("Records", batch)), functions.context(FUNCTION, true));
+        Map<String, Object> response = (Map<String, Object>) Json.read(answer, "SummaryFunction's answer");
+        List<Map<String, Object>> failures = (List<Map<String, Object>>) response.getOrDefault("batchItemFailures", List.of());
+        if (failures.isEmpty()) {
+            return true;
+        }
+        throw new PartialFailure(String.valueOf(failures.get(0).get("itemIdentifier")));
+    }
+
+    /** The pipe: enrichment, then PutEvents to the bus, ten entries a call. A failure gives the whole batch again. */
+    @SuppressWarnings("unchecked")
+    private boolean publish(List<Map<String, Object>> batch) {
+        String answer;
+        try {
+            answer = functions.invoke(ENRICHMENT, Json.write(batch), functions.context(ENRICHMENT, true));
+        } catch (RuntimeException e) {
+            System.err.println(ENRICHMENT + " failed: " + e.getMessage());
             return false;
         }
+        List<Map<String, Object>> records = (List<Map<String, Object>>) Json.read(answer, "EventRecordsFunction's answer");
+        if (events == null) {
+            events = EventBridgeClient.builder().httpClient(dev.tandem.aws.Sdk.http()).build();
+            bus = functions.template().physicalName("TandemBus");
+        }
+        for (int from = 0; from < records.size(); from += 10) {
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            for (Map<String, Object> r : records.subList(from, Math.min(records.size(), from + 10))) {
+                entries.add(PutEventsRequestEntry.builder().eventBusName(bus).source("tandem")
+                        .detailType(String.valueOf(r.get("type"))).detail(Json.write(r)).build());
+            }
+            if (events.putEvents(p -> p.entries(entries)).failedEntryCount() > 0) {
+                return false;
+            }
+            published += entries.size();
+        }
+        return true;
+    }
+
+    /** How many records the pipe put on the bus so far. */
+    public synchronized int published() {
+        return published;
+    }
+
+    /** SummaryFunction's filter: an inserted item of type event. */
+    private static boolean newEvent(Record rec) {
+        return "INSERT".equals(rec.eventNameAsString()) && "event".equals(type(rec));
+    }
+
+    /** The pipe's filters: an inserted item of type event, or a run inserted or modified. */
+    private static boolean forThePipe(Record rec) {
+        String name = rec.eventNameAsString();
+        return newEvent(rec) || ("run".equals(type(rec)) && ("INSERT".equals(name) || "MODIFY".equals(name)));
+    }
+
+    private static String type(Record rec) {
+        if (rec.dynamodb().newImage() == null) {
+            return null;
+        }
         AttributeValue type = rec.dynamodb().newImage().get("type");
-        return type != null && "event".equals(type.s());
+        return type == null ? null : type.s();
     }
 
     /** A stream record as Lambda hands it to a function. */
@@ -135,8 +235,11 @@ public final class StreamSource {
         Map<String, Object> dynamodb = new LinkedHashMap<>();
         dynamodb.put("Keys", json(rec.dynamodb().keys()));
         dynamodb.put("NewImage", json(rec.dynamodb().newImage()));
+        if (rec.dynamodb().hasOldImage() && rec.dynamodb().oldImage() != null) {
+            dynamodb.put("OldImage", json(rec.dynamodb().oldImage()));
+        }
         dynamodb.put("SequenceNumber", rec.dynamodb().sequenceNumber());
-        dynamodb.put("StreamViewType", "NEW_IMAGE");
+        dynamodb.put("StreamViewType", String.valueOf(rec.dynamodb().streamViewTypeAsString()));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("eventID", rec.eventID());
         r.put("eventName", rec.eventNameAsString());

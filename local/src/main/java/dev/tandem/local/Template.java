@@ -153,6 +153,9 @@ public final class Template {
             case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
             case "AWS::Scheduler::ScheduleGroup" -> "arn:aws:scheduler:" + region + ":" + ACCOUNT + ":schedule-group/" + name;
             case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
+            case "AWS::Events::EventBus" -> "arn:aws:events:" + region + ":" + ACCOUNT + ":event-bus/" + name;
+            case "AWS::Events::Rule" -> "arn:aws:events:" + region + ":" + ACCOUNT + ":rule/" + name;
+            case "AWS::KinesisFirehose::DeliveryStream" -> "arn:aws:firehose:" + region + ":" + ACCOUNT + ":deliverystream/" + name;
             default -> "arn:aws:local:" + region + ":" + ACCOUNT + ":" + name;
         };
     }

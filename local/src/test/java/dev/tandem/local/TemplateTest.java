@@ -56,6 +56,63 @@ class TemplateTest {
         assertEquals("TandemTable-x", template.resolve(Map.of("Fn::Sub", "${TandemTable}-x")));
     }
 
+    /**
+     * The dashboard and the alarms watch what the functions publish: every metric of namespace Tandem they name is one
+     * the code emits (a renamed metric would leave a widget blank and an alarm never firing), and every dashboard
+     * reference resolves to a resource the template declares.
+     */
+    @Test
+    void theDashboardAndAlarmsNameOnlyMetricsTheFunctionsPublish() {
+        List<String> named = new java.util.ArrayList<>();
+        for (String id : template.ofType("AWS::CloudWatch::Alarm")) {
+            Map<String, Object> p = template.properties(id);
+            if ("Tandem".equals(p.get("Namespace"))) {
+                named.add(String.valueOf(p.get("MetricName")));
+            }
+            Object metrics = p.get("Metrics");
+            if (metrics instanceof List<?> l) {
+                for (Object o : l) {
+                    Object stat = ((Map<?, ?>) o).get("MetricStat");
+                    if (stat != null) {
+                        Map<?, ?> metric = (Map<?, ?>) ((Map<?, ?>) stat).get("Metric");
+                        if ("Tandem".equals(metric.get("Namespace"))) {
+                            named.add(String.valueOf(metric.get("MetricName")));
+                        }
+                    }
+                }
+            }
+        }
+        String body = String.valueOf(((Map<?, ?>) template.properties("TandemDashboard").get("DashboardBody")).get("Fn::Sub"));
+        Map<?, ?> dashboard = (Map<?, ?>) dev.tandem.aws.Json.read(body, "DashboardBody");
+        for (Object w : (List<?>) dashboard.get("widgets")) {
+            Map<?, ?> props = (Map<?, ?>) ((Map<?, ?>) w).get("properties");
+            Object metrics = props.get("metrics");
+            if (metrics instanceof List<?> l) {
+                for (Object m : l) {
+                    if (m instanceof List<?> row && "Tandem".equals(row.get(0))) {
+                        named.add(String.valueOf(row.get(1)));
+                    } else if (m instanceof Map<?, ?> expr) {
+                        java.util.regex.Matcher x = java.util.regex.Pattern.compile("MetricName=\"(\\w+)\"").matcher(String.valueOf(expr.get("expression")));
+                        assertTrue(x.find(), "a search names its metric: " + expr);
+                        named.add(x.group(1));
+                    }
+                }
+            }
+        }
+        assertTrue(named.size() > 20, "the dashboard and alarms name the funnel: " + named);
+        for (String n : named) {
+            assertTrue(dev.tandem.aws.Funnel.METRICS.contains(n), n + " is watched but no function publishes it");
+        }
+        java.util.regex.Matcher ref = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)(\\.[A-Za-z]+)?}").matcher(body);
+        while (ref.find()) {
+            String name = ref.group(1);
+            assertTrue(name.equals("AWS") || template.resources().containsKey(name), "the dashboard names " + name);
+            if (template.resources().containsKey(name)) {
+                assertEquals(null, template.resource(name).get("Condition"), name + " may not exist: the dashboard cannot name it");
+            }
+        }
+    }
+
     // --- what a deploy needs and the emulator cannot check: keys, publishers, operations ------------------
 
     /** Each topic's publishers: services from its topic policy, CloudWatch when an alarm notifies it, SES when an event destination points at it. */

@@ -248,6 +248,7 @@ public final class Dispatch {
         } catch (ProviderThrottledException e) {
             store.end(contact.id(), claim.token());
             release(pass, run, now.plus(settings.backoff()), "throttled");
+            pass.count("throttled-" + send.channel().wire());
             return true;
         } catch (ProviderUnavailableException e) {
             // Nothing is wrong with this message: the account refuses the whole channel. Give the send back and stop

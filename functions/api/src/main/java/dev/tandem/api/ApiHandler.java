@@ -263,6 +263,15 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
+            return answer(event, context);
+        } finally {
+            // Conversions, clicks and unsubscribes the request recorded, as metrics.
+            dev.tandem.aws.Funnel.flush(context, clock.instant());
+        }
+    }
+
+    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context) {
+        try {
             return router.dispatch(Request.of(event));
         } catch (InvalidInputException e) {
             return HttpResult.error(400, e.getMessage(), e.field());

@@ -36,6 +36,44 @@ public final class Metrics {
         line.put("_aws", Map.of("Timestamp", epochMillis, "CloudWatchMetrics", List.of(directive)));
         line.put("Stack", stack);
         line.putAll(values);
+        print(ctx, line);
+    }
+
+    /**
+     * One line of {@link Funnel}'s: its dimension values (beside {@code Stack}), its metric {@code values}, and for each
+     * metric the dimension sets it is published under ({@code sets}). Metrics with the same sets share a directive.
+     */
+    @SuppressWarnings("unchecked")
+    void write(Context ctx, long epochMillis, Map<String, Object> funnelLine) {
+        Map<String, Number> values = (Map<String, Number>) funnelLine.get("values");
+        Map<String, List<List<String>>> sets = (Map<String, List<List<String>>>) funnelLine.get("sets");
+        if (values == null || values.isEmpty()) {
+            return;
+        }
+        Map<List<List<String>>, List<Object>> byDims = new LinkedHashMap<>();
+        values.keySet().forEach(name -> byDims.computeIfAbsent(sets.get(name), k -> new ArrayList<>())
+                .add(Map.of("Name", name, "Unit", name.endsWith("Age") ? "Milliseconds" : "Count")));
+        List<Object> directives = new ArrayList<>();
+        byDims.forEach((dims, metrics) -> {
+            Map<String, Object> directive = new LinkedHashMap<>();
+            directive.put("Namespace", NAMESPACE);
+            directive.put("Dimensions", dims);
+            directive.put("Metrics", metrics);
+            directives.add(directive);
+        });
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("_aws", Map.of("Timestamp", epochMillis, "CloudWatchMetrics", directives));
+        line.put("Stack", stack);
+        funnelLine.forEach((k, v) -> {
+            if (!k.equals("values") && !k.equals("sets")) {
+                line.put(k, v);
+            }
+        });
+        line.putAll(values);
+        print(ctx, line);
+    }
+
+    private void print(Context ctx, Map<String, Object> line) {
         String text = Json.write(line);
         LambdaLogger logger = ctx == null ? null : ctx.getLogger();
         if (logger != null) {

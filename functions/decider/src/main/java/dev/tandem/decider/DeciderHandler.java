@@ -129,6 +129,8 @@ public final class DeciderHandler implements RequestStreamHandler {
         // A send the sweep found crashed past its leases is unknown too: the same alarm hears it.
         watched.put("MessagesUnknown", result.counts().getOrDefault("unknown", 0));
         metrics.emit(context, now.toEpochMilli(), watched);
+        // Deferrals and skips by reason, per channel and campaign: what the sweep counted for the stats.
+        dev.tandem.aws.Funnel.flush(context, now);
         List<Map<String, Object>> lines = result.lines().stream().map(DecisionLine::toMap).toList();
         Map<String, Object> response = new LinkedHashMap<>(summary);
         response.put("decisions", lines);

@@ -156,6 +156,10 @@ public final class SenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
         watched.put("MessagesSent", result.counts().getOrDefault("sent", 0));
         watched.put("MessagesUnknown", result.counts().getOrDefault("unknown", 0));
         metrics.emit(context, now.toEpochMilli(), watched);
+        for (Channel ch : Channel.values()) {
+            dev.tandem.aws.Funnel.throttled(ch.wire(), result.counts().getOrDefault("throttled-" + ch.wire(), 0));
+        }
+        dev.tandem.aws.Funnel.flush(context, now);
         return new Outcome(new SQSBatchResponse(failures), result);
     }
 }

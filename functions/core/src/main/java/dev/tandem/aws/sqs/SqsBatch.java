@@ -62,6 +62,7 @@ public final class SqsBatch {
         summary.put("records", records.size());
         summary.putAll(outcomes);
         Log.info(ctx, "batch", summary);
+        dev.tandem.aws.Funnel.flush(ctx, now);
         return new SQSBatchResponse(failures);
     }
 

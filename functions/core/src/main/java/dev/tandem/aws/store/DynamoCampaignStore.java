@@ -210,14 +210,17 @@ public final class DynamoCampaignStore implements CampaignStore {
     public Map<String, Long> stats(String campaign) {
         Map<String, Long> out = new TreeMap<>();
         sum(campaign, Keys.STATS_PREFIX, (sk, name) -> name, out);
+        // STEP#email-1#3 with email.sent: step/email-1/email.sent
+        sum(campaign, Keys.STEP_PREFIX, (sk, name) -> dev.tandem.ingest.CampaignStats.STEP
+                + sk.substring(Keys.STEP_PREFIX.length(), sk.lastIndexOf('#')) + "/" + name, out);
         return out;
     }
 
     @Override
     public Map<String, Long> series(String campaign) {
         Map<String, Long> out = new TreeMap<>();
-        // SERIES#2026-11-27#3 with 05/email.sent: 2026-11-27T05/email.sent
-        sum(campaign, Keys.SERIES_PREFIX, (sk, name) -> sk.substring(Keys.SERIES_PREFIX.length(), Keys.SERIES_PREFIX.length() + 10) + "T" + name, out);
+        // SERIES#2026-11-27T05#3 with email.sent: 2026-11-27T05/email.sent
+        sum(campaign, Keys.SERIES_PREFIX, (sk, name) -> sk.substring(Keys.SERIES_PREFIX.length(), sk.lastIndexOf('#')) + "/" + name, out);
         return out;
     }
 
@@ -233,7 +236,7 @@ public final class DynamoCampaignStore implements CampaignStore {
             for (Map<String, AttributeValue> item : r.items()) {
                 String sk = item.get(Keys.SK).s();
                 item.forEach((k, v) -> {
-                    if (v.n() != null) {
+                    if (v.n() != null && !k.equals(Keys.EXPIRES_AT)) {
                         out.merge(name.apply(sk, k), Long.parseLong(v.n()), Long::sum);
                     }
                 });

@@ -450,6 +450,7 @@ public final class DynamoDecisionStore implements DecisionStore {
     public void count(String campaign, String contactId, Map<String, Long> counters) {
         if (!counters.isEmpty()) {
             RunItems.count(campaign, contactId, counters, config).forEach(u -> Writes.count(db, u));
+            dev.tandem.aws.Funnel.counted(campaign, counters);
         }
     }
 

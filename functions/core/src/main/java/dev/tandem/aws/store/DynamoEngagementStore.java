@@ -82,10 +82,18 @@ public final class DynamoEngagementStore implements EngagementStore {
         return contacts.view(contactId, since, newest);
     }
 
+    /** How long a provider's engagement took to reach the timeline, for the IngestionAge metric (not our own sends). */
+    private static void ingested(TimelineEvent event) {
+        if (!event.type().endsWith(".sent")) {
+            event.channel().ifPresent(c -> dev.tandem.aws.Funnel.ingested(c.wire(), event.at()));
+        }
+    }
+
     private void count(TimelineEvent event, String counter) {
         Map<String, Long> add = new java.util.TreeMap<>();
         CampaignStats.keyed(counter, event.step(), event.at()).forEach(k -> add.put(k, 1L));
         RunItems.count(event.campaign(), event.contactId(), add, config).forEach(u -> Writes.count(db, u));
+        dev.tandem.aws.Funnel.counted(event.campaign(), Map.of(counter, 1L));
     }
 
     @Override
@@ -104,6 +112,7 @@ public final class DynamoEngagementStore implements EngagementStore {
                 return Recorded.DUPLICATE;
             }
             counter.ifPresent(c -> count(event, c));
+            ingested(event);
             return Recorded.ADDED;
         }
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -138,6 +147,7 @@ public final class DynamoEngagementStore implements EngagementStore {
             Writes.transact(db, writes);
             // The campaign counter is a hot item every writer touches: written after, never inside the transaction.
             counter.ifPresent(c -> count(event, c));
+            ingested(event);
             return Recorded.ADDED;
         } catch (TransactionCanceledException ex) {
             for (int i = 0; i < duplicateUpTo; i++) {

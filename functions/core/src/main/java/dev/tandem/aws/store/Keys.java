@@ -21,8 +21,9 @@ import java.util.Locale;
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
  * CAMPAIGN#{id}       DEF                                  a campaign definition (GSI1: CAMPAIGNS / {id}, to list them)
- * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters (totals, per step), sharded against hot keys
- * CAMPAIGN#{id}       SERIES#{day}#{shard}                 per-campaign counters of each UTC hour of a day
+ * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters, sharded against hot keys
+ * CAMPAIGN#{id}       STEP#{step}#{shard}                  per-campaign counters of one step
+ * CAMPAIGN#{id}       SERIES#{yyyy-MM-ddTHH}#{shard}       per-campaign counters of one UTC hour
  * CAMPAIGN#{id}       LAUNCH#{launchId}                    a launch and its audience cursor (GSI1: DUE#{shard} while due)
  * TEMPLATE#{id}       DEF                                  a message template
  * SEGMENT#{id}        DEF                                  a segment definition
@@ -110,13 +111,10 @@ public final class Keys {
         return STATS_PREFIX + shard(contactId, shards);
     }
 
-    /** A campaign's hourly counters of one UTC day ({@code 2026-11-27}) on one shard. */
-    public static String series(String day, String shard) {
-        return SERIES_PREFIX + day + "#" + shard;
-    }
-
-    /** Every hourly counters item's sort key begins with this. */
+    /** Every hourly counters item's sort key begins with this: SERIES#{yyyy-MM-ddTHH}#{shard}. */
     public static final String SERIES_PREFIX = "SERIES#";
+    /** Every per-step counters item's sort key begins with this: STEP#{step}#{shard}. */
+    public static final String STEP_PREFIX = "STEP#";
 
     public static final String DEF = "DEF";
     /** The GSI1 partition every campaign definition lists under. */

@@ -81,23 +81,27 @@ final class RunItems {
 
     /** Adds to counters of a campaign, on the stats shard of the contact: one write for a batch's counts. */
     /**
-     * The updates that add {@code counters} to a campaign: totals and per-step counts on the contact's stats shard,
-     * hourly counts ({@link CampaignStats#HOUR}) on the shard's item of that UTC day, as {@code HH/counter}, so no item
-     * grows with a campaign's age.
+     * The updates that add {@code counters} to a campaign, each to a small item so that each costs one write unit:
+     * totals on the contact's stats shard, a step's counts ({@link CampaignStats#STEP}) on the shard's item of that step,
+     * an hour's ({@link CampaignStats#HOUR}) on the shard's item of that UTC hour.
      */
     static List<Update> count(String campaign, String contactId, Map<String, Long> counters, StoreConfig config) {
         Map<String, Map<String, Long>> byItem = new TreeMap<>();
         String shard = String.valueOf(Keys.shard(contactId, config.shards()));
         for (Map.Entry<String, Long> c : counters.entrySet()) {
             String name = c.getKey();
-            if (name.startsWith(CampaignStats.HOUR)) {
-                // at/2026-11-27T05/email.sent: day 2026-11-27, attribute 05/email.sent
-                String rest = name.substring(CampaignStats.HOUR.length());
-                byItem.computeIfAbsent(Keys.series(rest.substring(0, 10), shard), k -> new TreeMap<>())
-                        .put(rest.substring(11), c.getValue());
+            String sk;
+            if (name.startsWith(CampaignStats.HOUR) || name.startsWith(CampaignStats.STEP)) {
+                // at/2026-11-27T05/email.sent: item SERIES#2026-11-27T05#3; step/email-1/email.sent: STEP#email-1#3
+                boolean hour = name.startsWith(CampaignStats.HOUR);
+                String rest = name.substring(hour ? CampaignStats.HOUR.length() : CampaignStats.STEP.length());
+                int slash = rest.indexOf('/');
+                sk = (hour ? Keys.SERIES_PREFIX : Keys.STEP_PREFIX) + rest.substring(0, slash) + "#" + shard;
+                name = rest.substring(slash + 1);
             } else {
-                byItem.computeIfAbsent(Keys.STATS_PREFIX + shard, k -> new TreeMap<>()).put(name, c.getValue());
+                sk = Keys.STATS_PREFIX + shard;
             }
+            byItem.computeIfAbsent(sk, k -> new TreeMap<>()).put(name, c.getValue());
         }
         List<Update> out = new ArrayList<>();
         byItem.forEach((sk, adds) -> out.add(add(Keys.campaign(campaign), sk, adds, config)));
@@ -109,7 +113,15 @@ final class RunItems {
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#type", Keys.TYPE);
         values.put(":type", s("stats"));
-        StringBuilder expr = new StringBuilder("SET #type = :type ADD ");
+        StringBuilder expr = new StringBuilder("SET #type = :type");
+        if (sk.startsWith(Keys.SERIES_PREFIX)) {
+            // An hour's counts go with the timeline's retention; the totals and the steps' stay with the campaign.
+            Instant hour = Instant.parse(sk.substring(Keys.SERIES_PREFIX.length(), sk.lastIndexOf('#')) + ":00:00Z");
+            names.put("#exp", Keys.EXPIRES_AT);
+            values.put(":exp", n(EventItems.expiry(hour, config.retention())));
+            expr.append(", #exp = :exp");
+        }
+        expr.append(" ADD ");
         int i = 0;
         for (Map.Entry<String, Long> c : counters.entrySet()) {
             names.put("#c" + i, c.getKey());

@@ -1,0 +1,160 @@
+package dev.tandem.eventsout;
+
+import dev.tandem.aws.Json;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventRecordsHandlerTest {
+
+    /** A stream record in the envelope of AWS's published Pipes example, around one of our items. */
+    private static Map<String, Object> record(String name, Map<String, Object> newImage, Map<String, Object> oldImage) throws Exception {
+        Map<String, Object> rec;
+        try (InputStream in = EventRecordsHandlerTest.class.getResourceAsStream("/pipes-dynamodb-example.json")) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> example = (List<Map<String, Object>>) Json.read(in);
+            rec = new LinkedHashMap<>(example.get(0));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ddb = new LinkedHashMap<>((Map<String, Object>) rec.get("dynamodb"));
+        ddb.put("NewImage", newImage);
+        if (oldImage != null) {
+            ddb.put("OldImage", oldImage);
+        }
+        rec.put("dynamodb", ddb);
+        rec.put("eventName", name);
+        return rec;
+    }
+
+    private static Map<String, Object> s(String v) {
+        return Map.of("S", v);
+    }
+
+    private static Map<String, Object> eventItem() {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("PK", s("C#c1"));
+        item.put("SK", s("E#2026-11-27T05:00:00Z#e1"));
+        item.put("type", s("event"));
+        item.put("eventId", s("e1"));
+        item.put("eventType", s("email.open"));
+        item.put("at", s("2026-11-27T05:00:00Z"));
+        item.put("campaign", s("welcome"));
+        item.put("step", s("email-1"));
+        item.put("messageId", s("m-1"));
+        item.put("data", Map.of("M", Map.of("machine", Map.of("BOOL", true))));
+        return item;
+    }
+
+    private static Map<String, Object> line(String at, String action, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", s(at));
+        m.put("contact", s("c1"));
+        m.put("campaign", s("welcome"));
+        m.put("step", s("sms-1"));
+        m.put("action", s(action));
+        m.put("channel", s("sms"));
+        if (reason != null) {
+            m.put("reason", s(reason));
+        }
+        return Map.of("M", m);
+    }
+
+    private static Map<String, Object> runItem(List<Object> history) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("PK", s("C#c1"));
+        item.put("SK", s("RUN#welcome#-"));
+        item.put("type", s("run"));
+        item.put("campaign", s("welcome"));
+        item.put("occurrence", s("-"));
+        item.put("version", Map.of("N", "3"));
+        item.put("history", Map.of("L", history));
+        return item;
+    }
+
+    private static List<Map<String, Object>> run(List<Map<String, Object>> batch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new EventRecordsHandler().handleRequest(new ByteArrayInputStream(Json.write(batch).getBytes(StandardCharsets.UTF_8)), out, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) Json.read(out.toString(StandardCharsets.UTF_8), "answer");
+        return records;
+    }
+
+    @Test
+    void awsPublishedExampleIsReadAndYieldsNothingForAnItemNotOurs() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/pipes-dynamodb-example.json")) {
+            assertEquals(List.of(), EventRecordsHandler.records(Json.read(in)));
+        }
+    }
+
+    @Test
+    void aNewTimelineEventIsOneRecordWithItsIds() throws Exception {
+        List<Map<String, Object>> out = run(List.of(record("INSERT", eventItem(), null)));
+        assertEquals(1, out.size());
+        Map<String, Object> r = out.get(0);
+        assertEquals("event:c1:e1", r.get("id"));
+        assertEquals("event", r.get("kind"));
+        assertEquals("email.open", r.get("type"));
+        assertEquals("c1", r.get("contact"));
+        assertEquals("welcome", r.get("campaign"));
+        assertEquals("email-1", r.get("step"));
+        assertEquals("email", r.get("channel"));
+        assertEquals("2026-11-27T05:00:00Z", r.get("at"));
+        assertEquals("e1", r.get("eventId"));
+        assertEquals("m-1", r.get("messageId"));
+        assertEquals(Map.of("machine", true), r.get("data"));
+    }
+
+    @Test
+    void aRunsWriteYieldsOnlyTheDecisionLinesItAdded() throws Exception {
+        List<Object> two = List.of(line("2026-11-27T05:00:00Z", "deferred", "quiet-hours"), line("2026-11-27T08:00:00Z", "deferred", "cap-24h"));
+        List<Object> three = new ArrayList<>(two);
+        three.add(line("2026-11-27T09:00:00Z", "sent", null));
+        List<Map<String, Object>> first = run(List.of(record("INSERT", runItem(two), null)));
+        assertEquals(List.of("decision:c1:welcome:-:0", "decision:c1:welcome:-:1"), first.stream().map(r -> r.get("id")).toList());
+        assertEquals("decision.deferred", first.get(0).get("type"));
+        assertEquals("quiet-hours", first.get(0).get("reason"));
+        assertEquals("sms", first.get(0).get("channel"));
+
+        List<Map<String, Object>> next = run(List.of(record("MODIFY", runItem(three), runItem(two))));
+        assertEquals(1, next.size());
+        assertEquals("decision:c1:welcome:-:2", next.get(0).get("id"));
+        assertEquals("sent", next.get(0).get("action"));
+        assertEquals("decision", next.get(0).get("kind"));
+
+        // A write that moved the run without deciding (a claim, a new due time) adds no record.
+        assertEquals(List.of(), run(List.of(record("MODIFY", runItem(three), runItem(three)))));
+    }
+
+    @Test
+    void theSameBatchGivenAgainGivesTheSameIds() throws Exception {
+        List<Map<String, Object>> batch = List.of(record("INSERT", eventItem(), null),
+                record("INSERT", runItem(List.of(line("2026-11-27T05:00:00Z", "skipped", "no-consent"))), null));
+        List<Object> ids = run(batch).stream().map(r -> r.get("id")).toList();
+        assertEquals(ids, run(batch).stream().map(r -> r.get("id")).toList());
+        assertEquals(2, ids.size());
+    }
+
+    @Test
+    void anUnreadableRecordFailsTheBatchNamingIt() throws Exception {
+        Map<String, Object> broken = new LinkedHashMap<>(eventItem());
+        broken.remove("eventId");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EventRecordsHandler.records(List.of(record("INSERT", eventItem(), null), record("INSERT", broken, null))));
+        assertTrue(e.getMessage().contains("stream record 1") && e.getMessage().contains("eventId"), e.getMessage());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tandem.local;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Events out on the local stack: the demo scenario runs, then every timeline event its table holds and every decision
+ * line its runs hold is read back from the emulator's events bucket (stream, pipe stand-in, enrichment, bus, rule,
+ * Firehose, S3), each exactly once; the decision records are the simulator's decision lines; and a second drain of the
+ * stream publishes nothing more.
+ */
+class EventsOutIT {
+
+    @Test
+    void everyEventAndDecisionOfASimulationIsInTheBucketExactlyOnce() throws Exception {
+        Template template = Emulator.template();
+        EventsBucket bucket = new EventsBucket(template);
+        HashSet<String> before = new HashSet<>(bucket.keys());
+        String table = Emulator.freshTable("events-out");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Simulator simulator = new Simulator(template, Scenario.read(Emulator.root().resolve("events/scenarios/demo.json")),
+                Simulator.overrides(table), new PrintStream(log, true, StandardCharsets.UTF_8));
+        Simulator.Result result;
+        List<Map<String, AttributeValue>> items;
+        try {
+            result = simulator.run();
+            items = Emulator.itemsMentioning(table, "");
+        } finally {
+            new Bootstrap(template).dropTable(table);
+        }
+
+        // What the table holds: each timeline event, and each line of each run's history.
+        List<String> expected = new ArrayList<>();
+        int lines = 0;
+        for (Map<String, AttributeValue> item : items) {
+            String type = item.get("type") == null ? null : item.get("type").s();
+            String pk = item.get("PK").s();
+            if (!pk.startsWith("C#")) {
+                continue;
+            }
+            String contact = pk.substring(2);
+            if ("event".equals(type)) {
+                expected.add("event:" + contact + ":" + item.get("eventId").s());
+            } else if ("run".equals(type) && item.get("history") != null) {
+                int n = item.get("history").l().size();
+                for (int i = 0; i < n; i++) {
+                    expected.add("decision:" + contact + ":" + item.get("campaign").s() + ":" + item.get("occurrence").s() + ":" + i);
+                }
+                lines += n;
+            }
+        }
+        assertTrue(expected.size() > 40 && lines > 20, "the demo leaves events and decisions: " + expected.size());
+
+        List<Map<String, Object>> records = bucket.records(before);
+        Map<String, Integer> seen = new TreeMap<>();
+        records.forEach(r -> seen.merge(String.valueOf(r.get("id")), 1, Integer::sum));
+        List<String> doubled = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertEquals(List.of(), doubled, "records published twice");
+        List<String> missing = expected.stream().filter(id -> !seen.containsKey(id)).toList();
+        assertEquals(List.of(), missing, "records missing from the bucket");
+        assertEquals(new TreeMap<>(seen).keySet(), new java.util.TreeSet<>(expected), "records of nothing in the table");
+
+        // The decision records say what the simulator's decision lines say, one for one.
+        List<String> decided = new ArrayList<>();
+        result.decisions().forEach(d -> decided.add(key(d)));
+        List<String> published = new ArrayList<>();
+        records.stream().filter(r -> "decision".equals(r.get("kind"))).forEach(r -> {
+            published.add(key(r));
+            assertEquals("decision." + r.get("action"), r.get("type"));
+        });
+        decided.sort(null);
+        published.sort(null);
+        assertEquals(decided, published);
+
+        // Every record has the fields a consumer filters on.
+        for (Map<String, Object> r : records) {
+            for (String field : List.of("id", "kind", "type", "contact", "at")) {
+                assertTrue(r.get(field) != null, field + " missing in " + r);
+            }
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("events out: " + records.size() + " records"),
+                log.toString(StandardCharsets.UTF_8));
+        assertFalse(bucket.keys().stream().anyMatch(k -> !k.startsWith("events/dt=")), "objects outside events/dt=YYYY-MM-DD/");
+    }
+
+    private static String key(Map<String, Object> d) {
+        return d.get("at") + "|" + d.get("contact") + "|" + d.get("campaign") + "|" + d.get("step") + "|" + d.get("action")
+                + "|" + d.get("channel") + "|" + d.get("reason");
+    }
+}
