@@ -241,6 +241,16 @@ public final class Bootstrap {
         return name;
     }
 
+    /** Whether a table is there: a simulation's kept table, say. */
+    public boolean tableExists(String name) {
+        try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(Sdk.http()).build()) {
+            ddb.describeTable(r -> r.tableName(name));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Drops a table a simulation or a test made for itself. */
     public void dropTable(String name) {
         try (DynamoDbClient ddb = DynamoDbClient.builder().httpClient(Sdk.http()).build()) {

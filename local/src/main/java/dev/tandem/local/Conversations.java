@@ -1,5 +1,10 @@
 package dev.tandem.local;
 
+import dev.tandem.report.CampaignReport;
+import dev.tandem.report.Conversation;
+import dev.tandem.report.Report;
+import dev.tandem.report.ReportPage;
+
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -98,6 +103,56 @@ public final class Conversations {
         m.forEach((k, v) -> parts.add(k + " " + v));
         return total + " (" + String.join(", ", parts) + ")";
     }
+
+    /**
+     * The same conversations for the report page: per contact, its decisions and what happened, each on the lane of its
+     * channel (on both when it has none, as a conversion), over the scenario's window, in the contact's own time.
+     */
+    public static List<Conversation> lanes(Simulator.Result r, Instant from, Instant to) {
+        Map<String, List<Conversation.Mark>> byContact = new LinkedHashMap<>();
+        r.contacts().keySet().forEach(id -> byContact.put(id, new ArrayList<>()));
+        for (Map<String, Object> d : r.decisions()) {
+            String contact = (String) d.get("contact");
+            ZoneId zone = zoneOf(r, contact);
+            String action = (String) d.get("action");
+            String what = d.get("campaign") + "/" + d.get("step") + (d.get("rule") == null ? "" : " [" + d.get("rule") + "]");
+            String detail = switch (action) {
+                case "sent" -> d.get("subject") != null ? "\"" + d.get("subject") + "\"" : "\"" + d.get("text") + "\"";
+                case "deferred" -> d.get("reason") + ", until " + WHEN.format(Instant.parse((String) d.get("until")).atZone(zone));
+                default -> String.valueOf(d.get("reason"));
+            };
+            byContact.computeIfAbsent(contact, k -> new ArrayList<>()).add(new Conversation.Mark(Instant.parse((String) d.get("at")),
+                    d.get("channel") == null ? Conversation.BOTH : (String) d.get("channel"), action, action + " " + what, detail));
+        }
+        for (Simulator.Observation o : r.observations()) {
+            boolean auto = o.what().startsWith("auto-reply");
+            byContact.computeIfAbsent(o.contact(), k -> new ArrayList<>()).add(new Conversation.Mark(o.at(),
+                    o.channel() == null ? Conversation.BOTH : o.channel(), auto ? "auto" : "event", o.what(), null));
+        }
+        List<Conversation> out = new ArrayList<>();
+        byContact.forEach((id, marks) -> {
+            marks.sort(Comparator.comparing(Conversation.Mark::at));
+            Map<String, Object> c = r.contacts().get(id);
+            Object attrs = c == null ? null : c.get("attributes");
+            Object name = attrs instanceof Map<?, ?> a ? a.get("firstName") : null;
+            out.add(new Conversation(id, name == null ? id : String.valueOf(name), zoneOf(r, id), from, to, marks));
+        });
+        return out;
+    }
+
+    /**
+     * The report page of a simulation: each campaign's report, read from the simulation's table (so call it before the
+     * table is dropped), then each contact's conversation.
+     */
+    public static String page(String name, Scenario scenario, Simulator simulator, Simulator.Result r) {
+        List<CampaignReport> campaigns = scenario.campaigns().stream().map(c -> simulator.report(c.id())).toList();
+        String subtitle = String.format("%s to %s UTC, %d contacts, %d campaign%s", UTC.format(scenario.start()),
+                UTC.format(scenario.until()), r.contacts().size(), campaigns.size(), campaigns.size() == 1 ? "" : "s");
+        return ReportPage.render(new Report("Simulation: " + name, subtitle, campaigns, lanes(r, scenario.start(), scenario.until())));
+    }
+
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("EEE dd MMM yyyy HH:mm", Locale.ENGLISH)
+            .withZone(java.time.ZoneOffset.UTC);
 
     private static ZoneId zoneOf(Simulator.Result r, String contact) {
         Map<String, Object> c = r.contacts().get(contact);

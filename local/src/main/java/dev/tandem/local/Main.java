@@ -34,6 +34,8 @@ public final class Main {
             case "validate" -> System.exit(validate(rest));
             case "simulate" -> System.exit(simulate(template, rest));
             case "api" -> api(template, rest);
+            case "report" -> System.exit(report(template, rest));
+            case "console" -> Console.main(rest);
             case "import" -> System.exit(importFile(template, rest));
             case "summaries" -> System.exit(SummaryRebuild.run(template, rest));
             case "events" -> System.exit(EventsBucket.command(template, rest));
@@ -137,7 +139,7 @@ public final class Main {
     /** Reads a scenario and reports what is wrong with it, naming the field: exit 2, before anything runs. */
     static int validate(List<String> args) {
         if (args.isEmpty()) {
-            System.err.println("usage: tandem simulate FILE [--json]");
+            System.err.println(SIMULATE_USAGE);
             return 2;
         }
         try {
@@ -150,24 +152,49 @@ public final class Main {
         }
     }
 
+    static final String SIMULATE_USAGE = "usage: tandem simulate FILE [--json] [--keep] [--html OUT.html]";
+
     private static int simulate(Template template, List<String> args) {
         if (validate(args) != 0) {
             return 2;
         }
-        boolean json = args.contains("--json");
-        boolean keep = args.contains("--keep");
-        for (String a : args.subList(1, args.size())) {
-            if (!a.equals("--json") && !a.equals("--keep")) {
-                System.err.println("usage: tandem simulate FILE [--json] [--keep]");
+        boolean json = false;
+        boolean keep = false;
+        Path html = null;
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--json")) {
+                json = true;
+            } else if (a.equals("--keep")) {
+                keep = true;
+            } else if (a.equals("--html")) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    System.err.println("tandem simulate: --html needs the file to write the report page to");
+                    return 2;
+                }
+                html = writable("tandem simulate: --html", args.get(++i));
+                if (html == null) {
+                    return 2;
+                }
+            } else {
+                System.err.println("tandem simulate: unknown argument " + a);
+                System.err.println(SIMULATE_USAGE);
                 return 2;
             }
         }
-        Scenario scenario = Scenario.read(Path.of(args.get(0)));
+        Path file = Path.of(args.get(0));
+        Scenario scenario = Scenario.read(file);
         String table = new Bootstrap(template).tableCopy("TandemTable", "sim-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         long started = System.nanoTime();
         Simulator.Result r;
+        String page = null;
         try {
-            r = new Simulator(template, scenario, Simulator.overrides(table), System.err).run();
+            Simulator simulator = new Simulator(template, scenario, Simulator.overrides(table), System.err);
+            r = simulator.run();
+            if (html != null) {
+                // Read from the simulation's table, so before it is dropped.
+                page = Conversations.page(file.getFileName().toString(), scenario, simulator, r);
+            }
         } finally {
             if (!keep) {
                 new Bootstrap(template).dropTable(table);
@@ -183,10 +210,97 @@ public final class Main {
         System.err.printf("tandem simulate: %d contacts, %d decisions, %s simulated in %.1f s (table %s)%n",
                 scenario.contacts().size(), r.decisions().size(),
                 java.time.Duration.between(scenario.start(), scenario.until()), (System.nanoTime() - started) / 1e9, keep ? table + ", kept" : "dropped");
+        if (page != null) {
+            write(html, page);
+            System.err.println("tandem simulate: report page written to " + html + " (open it in a browser)");
+        }
         return 0;
     }
 
+    /**
+     * {@code ./tandem report CAMPAIGN [--out FILE] [--table NAME]}: the page {@code GET /campaigns/{id}/report} answers,
+     * from the local stack's table (or a simulation's kept table), written to a file. Exit 1 when the API refused (an
+     * unknown campaign), 2 on a usage error.
+     */
+    static int report(Template template, List<String> args) {
+        String usage = "usage: tandem report CAMPAIGN [--out FILE] [--table NAME]";
+        String campaign = null;
+        String out = null;
+        String table = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--out") || a.equals("--table")) && (i + 1 >= args.size() || args.get(i + 1).startsWith("--"))) {
+                System.err.println("tandem report: " + a + " needs a value");
+                System.err.println(usage);
+                return 2;
+            }
+            if (a.equals("--out")) {
+                out = args.get(++i);
+            } else if (a.equals("--table")) {
+                table = args.get(++i);
+            } else if (a.startsWith("--") || campaign != null) {
+                System.err.println("tandem report: unknown argument " + a);
+                System.err.println(usage);
+                return 2;
+            } else {
+                campaign = a;
+            }
+        }
+        if (campaign == null) {
+            System.err.println(usage);
+            return 2;
+        }
+        try {
+            dev.tandem.validation.Checks.id("campaign", campaign);
+        } catch (dev.tandem.validation.InvalidInputException e) {
+            System.err.println("tandem report: " + e.getMessage());
+            return 2;
+        }
+        Path file = writable("tandem report: --out", out == null ? "tandem-report-" + campaign + ".html" : out);
+        if (file == null) {
+            return 2;
+        }
+        if (table != null && !new Bootstrap(template).tableExists(table)) {
+            System.err.println("tandem report: --table: no table " + table + " on " + System.getenv("AWS_ENDPOINT_URL"));
+            return 2;
+        }
+        LocalFunctions functions = new LocalFunctions(template, Clock.systemUTC(), table == null ? java.util.Map.of() : java.util.Map.of("TABLE_NAME", table));
+        LocalClient.Response r = new LocalClient(functions).call("GET", "/campaigns/" + campaign + "/report", null);
+        if (r.status() != 200) {
+            Object error = r.headers().getOrDefault("content-type", "").startsWith("application/json") ? r.json().get("error") : r.body();
+            System.err.println("tandem report: GET /campaigns/" + campaign + "/report answered " + r.status() + ": " + error);
+            return 1;
+        }
+        write(file, r.body());
+        System.err.println("tandem report: campaign " + campaign + " written to " + file + " (open it in a browser)");
+        return 0;
+    }
+
+    /** The absolute path of a file to write, or null (having said why) when its directory does not exist. */
+    private static Path writable(String what, String name) {
+        Path p = Path.of(name).toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            System.err.println(what + ": " + p + " is a directory; name a file");
+            return null;
+        }
+        if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
+            System.err.println(what + ": no directory " + p.getParent() + " to write " + p.getFileName() + " in");
+            return null;
+        }
+        return p;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     private static void usage() {
-        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE | simulate FILE [--json] | import FILE | events [--out FILE]");
+        System.err.println("usage: tandem-local bootstrap | invoke FUNCTION EVENT_FILE | api [--port N] | validate FILE"
+                + " | simulate FILE [--json] [--keep] [--html OUT.html] | import FILE | events [--out FILE]"
+                + " | report CAMPAIGN [--out FILE] [--table NAME] | console --api URL [--port N] [--region R]");
     }
 }

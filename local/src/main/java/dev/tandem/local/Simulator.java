@@ -5,9 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.tandem.aws.Env;
 import dev.tandem.aws.Json;
 import dev.tandem.aws.store.Clients;
+import dev.tandem.aws.store.DynamoCampaignStore;
 import dev.tandem.aws.store.DynamoContactStore;
 import dev.tandem.aws.store.StoreConfig;
+import dev.tandem.campaign.Campaign;
 import dev.tandem.port.ContactStore;
+import dev.tandem.report.CampaignReport;
 import dev.tandem.timeline.TimelineEvent;
 
 import java.io.PrintStream;
@@ -80,6 +83,16 @@ public final class Simulator {
         env.put("SWEEP_THREADS", "1");
         env.put("SENDER_PARALLEL", "1");
         return env;
+    }
+
+    /**
+     * A campaign's report as {@code GET /campaigns/{id}/report} draws it, read from the simulation's table: the same
+     * counters and the same {@link CampaignReport#of}.
+     */
+    public CampaignReport report(String campaignId) {
+        DynamoCampaignStore store = new DynamoCampaignStore(Clients.dynamo(), StoreConfig.from(new Env(functions.environment("ApiFunction"))));
+        Campaign c = store.campaign(campaignId).orElseThrow(() -> new IllegalArgumentException("no campaign " + campaignId + " in this simulation"));
+        return CampaignReport.of(c, store.stats(campaignId), store.series(campaignId));
     }
 
     public Result run() {

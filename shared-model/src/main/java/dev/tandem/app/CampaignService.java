@@ -15,6 +15,8 @@ import dev.tandem.port.CampaignStore;
 import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EngagementStore;
 import dev.tandem.port.Schedules;
+import dev.tandem.report.CampaignReport;
+import dev.tandem.report.Stats;
 import dev.tandem.timeline.EventType;
 import dev.tandem.timeline.TimelineEvent;
 import dev.tandem.validation.Checks;
@@ -27,9 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
-/** The campaign routes' use cases: definitions, launch, preview, stats, and the codes messages carry. */
+/** The campaign routes' use cases: definitions, launch, preview, stats and report, and the codes messages carry. */
 public final class CampaignService {
     public static final int MAX_PREVIEW = 100;
     /** A launch this close to now goes to the next recurring sweep rather than a schedule of its own. */
@@ -187,42 +188,13 @@ public final class CampaignService {
     /** Per channel: sent, delivered, opens, clicks, replies, failures; deferred and skipped by reason; and conversions. */
     public Map<String, Object> stats(String campaignId) {
         campaign(campaignId);
-        Map<String, Long> raw = campaigns.stats(campaignId);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Channel ch : Channel.values()) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            String p = ch.wire() + ".";
-            c.put("sent", raw.getOrDefault(p + "sent", 0L));
-            c.put("delivered", raw.getOrDefault(p + "delivered", 0L));
-            if (ch == Channel.EMAIL) {
-                c.put("opens", Map.of("human", raw.getOrDefault("email.open.human", 0L), "machine", raw.getOrDefault("email.open.machine", 0L)));
-                c.put("clicks", raw.getOrDefault("email.click", 0L));
-                c.put("bounces", raw.getOrDefault("email.bounce", 0L));
-                c.put("complaints", raw.getOrDefault("email.complaint", 0L));
-                c.put("unsubscribes", raw.getOrDefault("email.unsubscribe", 0L));
-            } else {
-                c.put("clicks", raw.getOrDefault("sms.click", 0L));
-                c.put("replies", raw.getOrDefault("sms.reply", 0L));
-                c.put("failed", raw.getOrDefault("sms.failed", 0L));
-            }
-            c.put("deferred", byReason(raw, p + "deferred."));
-            c.put("skipped", byReason(raw, p + "skipped."));
-            c.put("unknown", raw.getOrDefault(p + "unknown", 0L));
-            c.put("providerFailures", raw.getOrDefault(p + "failed", 0L));
-            out.put(ch.wire(), c);
-        }
-        out.put("conversions", raw.getOrDefault("conversion", 0L));
-        return out;
+        return Stats.of(campaigns.stats(campaignId));
     }
 
-    private static Map<String, Long> byReason(Map<String, Long> raw, String prefix) {
-        Map<String, Long> out = new TreeMap<>();
-        raw.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
+    /** {@code GET /campaigns/{id}/report}: the funnels, reasons and activity of one campaign, from its counters. */
+    public CampaignReport report(String campaignId) {
+        Campaign c = campaign(campaignId);
+        return CampaignReport.of(c, campaigns.stats(campaignId), campaigns.series(campaignId));
     }
 
     // --- codes ---------------------------------------------------------------------------------

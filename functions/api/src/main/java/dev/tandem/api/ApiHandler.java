@@ -14,6 +14,8 @@ import dev.tandem.port.EngagementStore;
 import dev.tandem.port.ItemTooLargeException;
 import dev.tandem.port.Pacer;
 import dev.tandem.port.Schedules;
+import dev.tandem.report.Report;
+import dev.tandem.report.ReportPage;
 import dev.tandem.aws.store.DynamoCampaignStore;
 import dev.tandem.aws.store.DynamoDecisionStore;
 import dev.tandem.aws.store.DynamoEngagementStore;
@@ -126,6 +128,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("POST", "/campaigns/{id}/launch", this::launch)
                 .on("POST", "/campaigns/{id}/preview", this::preview)
                 .on("GET", "/campaigns/{id}/stats", r -> HttpResult.json(200, campaigns().stats(r.path("id"))))
+                .on("GET", "/campaigns/{id}/report", r -> HttpResult.html(200,
+                        ReportPage.render(Report.of(campaigns().report(r.path("id")))), ReportPage.CONTENT_SECURITY_POLICY))
                 .on("PUT", "/policy", r -> HttpResult.json(200, campaigns().putPolicy(r.json(), base(r)).toMap()))
                 .on("GET", "/policy", r -> HttpResult.json(200, campaigns().policy().toMap()))
                 .on("GET", "/l/{code}", r -> HttpResult.redirect(campaigns().click(r.path("code"), r.requestId(),
