@@ -260,6 +260,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         return HttpResult.html(200, Pages.confirmUnsubscribe(code), Pages.FORM_POLICY);
     }
 
+    /** The routes this handler answers, as {@code GET /contacts/{id}}: each needs its event on the HTTP API. */
+    List<String> routes() {
+        return router.routes();
+    }
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {

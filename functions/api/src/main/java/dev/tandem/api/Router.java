@@ -21,6 +21,11 @@ final class Router {
         return this;
     }
 
+    /** Every route, as {@code GET /contacts/{id}}. */
+    List<String> routes() {
+        return routes.stream().map(r -> r.method + " " + String.join("/", r.template)).toList();
+    }
+
     APIGatewayV2HTTPResponse dispatch(ApiHandler.Request request) {
         String[] parts = request.path().split("/");
         boolean pathMatched = false;

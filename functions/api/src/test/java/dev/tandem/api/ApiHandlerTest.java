@@ -134,4 +134,19 @@ class ApiHandlerTest {
         String cjk = "{\"email\":\"a@example.com\",\"attributes\":{\"x\":\"" + "漢".repeat(ApiHandler.MAX_BODY_BYTES / 2) + "\"}}";
         assertEquals(413, call("PUT", "/contacts/c1", cjk).getStatusCode(), "fewer characters than the limit, three times as many bytes");
     }
+
+    /**
+     * API Gateway sends a request to the function only on a route template.yaml declares: every route the handler
+     * answers has its HttpApi event there, and the template declares none the handler lacks.
+     */
+    @org.junit.jupiter.api.Test
+    void everyRouteIsDeclaredOnTheHttpApi() throws java.io.IOException {
+        String template = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("tandem.root", "../.."), "template.yaml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Method: (\\w+)\\s+Path: (\\S+)").matcher(template);
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        while (m.find()) {
+            declared.add(m.group(1) + " " + m.group(2));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(new java.util.TreeSet<>(api.routes()), declared);
+    }
 }
