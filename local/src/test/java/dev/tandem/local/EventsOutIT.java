@@ -39,7 +39,7 @@ class EventsOutIT {
         try {
             result = simulator.run();
             items = Emulator.itemsMentioning(table, "");
-            check(template, bucket, before, result, items, log);
+            check(bucket, before, result, items, log);
             erasureAndRedelivery(template, bucket, table);
         } finally {
             new Bootstrap(template).dropTable(table);
@@ -66,7 +66,7 @@ class EventsOutIT {
         assertTrue(records.size() > 40, "the stream was given again from its start: " + records.size());
     }
 
-    private static void check(Template template, EventsBucket bucket, java.util.Set<String> before, Simulator.Result result,
+    private static void check(EventsBucket bucket, java.util.Set<String> before, Simulator.Result result,
                               List<Map<String, AttributeValue>> items, ByteArrayOutputStream log) {
 
         // What the table holds: each timeline event, and each line of each run's history.
@@ -121,6 +121,7 @@ class EventsOutIT {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("events out: " + records.size() + " records"),
                 log.toString(StandardCharsets.UTF_8));
         assertFalse(bucket.keys().stream().anyMatch(k -> !k.startsWith("events/dt=")), "objects outside events/dt=YYYY-MM-DD/");
+    }
 
     private static String key(Map<String, Object> d) {
         return d.get("at") + "|" + d.get("contact") + "|" + d.get("campaign") + "|" + d.get("step") + "|" + d.get("action")
