@@ -33,7 +33,7 @@ import java.util.Map;
  * the table with its indexes and TTL, topics, queues with their redrive, subscriptions, the SES sender
  * identity and configuration set, the schedule group, the import bucket (its notification is not set: the
  * emulator runs no event sources, and {@code ./tandem import} delivers it), and the events bus, its rules and the
- * Firehose stream to the events bucket (the pipe before the bus is {@link StreamSource}'s). Safe to run again: what exists is left alone.
+ * Firehose stream to the events bucket (the stream's event source before the bus is {@link StreamSource}'s). Safe to run again: what exists is left alone.
  */
 public final class Bootstrap {
     private final Template template;
@@ -128,8 +128,8 @@ public final class Bootstrap {
     }
 
     /**
-     * The events-out path after the pipe: the bus, the Firehose stream to the events bucket (buckets are made first),
-     * and the bus's rules with their targets. The pipe itself is the local stack's to stand in for ({@link StreamSource}).
+     * The events-out path after EventRecordsFunction: the bus, the Firehose stream to the events bucket (buckets are made first),
+     * and the bus's rules with their targets.
      */
     private void eventsOut() {
         try (EventBridgeClient events = EventBridgeClient.builder().httpClient(Sdk.http()).build();

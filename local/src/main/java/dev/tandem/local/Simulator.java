@@ -112,8 +112,8 @@ public final class Simulator {
         autoReplies();
         // The stream's readers catch up, as they do within seconds in AWS: the events bucket then holds every record.
         functions.stream().drain();
-        log.println("events out: " + functions.stream().published() + " records on the bus " + template.physicalName("TandemBus")
-                + ", in the emulator's bucket " + template.physicalName("EventsBucket") + " under events/dt=YYYY-MM-DD/ (docs/events-out.md)");
+        log.println("events out: every event and decision is on the bus " + template.physicalName("TandemBus")
+                + " and in the emulator's bucket " + template.physicalName("EventsBucket") + " under events/dt=YYYY-MM-DD/ (docs/events-out.md)");
         return new Result(decisions, observations, people, null);
     }
 

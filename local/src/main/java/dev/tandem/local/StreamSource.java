@@ -9,8 +9,6 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,29 +18,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The table stream's two readers, on the emulator (which runs no event sources), each from where it last stopped:
+ * The table stream's two readers, Lambda's event sources, on the emulator (which runs no event sources), each from
+ * where it last stopped, with the template's filter:
  * <ul>
- * <li>Lambda's event source for SummaryFunction: new timeline events, in batches of 500, to the handler;</li>
- * <li>EventsPipe: new timeline events and writes to runs, in batches of 100, to EventRecordsFunction (the pipe's
- * enrichment), whose records are put on the events bus with source {@code tandem} and detail-type their type, as
- * the pipe's target does. The emulator's rule takes them on to Firehose and the events bucket.</li>
+ * <li>SummaryFunction's: new timeline events, in batches of 500;</li>
+ * <li>EventRecordsFunction's: new timeline events, writes to runs and removed profiles, in batches of 100. The function
+ * puts its records on the emulator's events bus, whose rule takes them on to Firehose and the events bucket.</li>
  * </ul>
  * The local stack drains it before the API and the decider run, so that a segment sees every event written before, as
  * it does a moment later in AWS, and after a simulation, so that the bucket holds every record.
  */
 public final class StreamSource {
     static final String FUNCTION = "SummaryFunction";
-    static final String ENRICHMENT = "EventRecordsFunction";
+    static final String EVENTS = "EventRecordsFunction";
     private static final int BATCH = 500;
-    private static final int PIPE_BATCH = 100;
+    private static final int EVENTS_BATCH = 100;
 
     private final LocalFunctions functions;
     private final Map<String, String> positions = new HashMap<>();
     private DynamoDbStreamsClient streams;
     private String streamArn;
-    private EventBridgeClient events;
-    private String bus;
-    private int published;
 
     /** One reader of the stream: its filter, its batch size, and what it does with a batch (false: give it again). */
     private record Reader(String name, java.util.function.Predicate<Record> kept, int batch,
@@ -53,8 +48,8 @@ public final class StreamSource {
 
     StreamSource(LocalFunctions functions) {
         this.functions = functions;
-        this.readers = List.of(new Reader(FUNCTION, StreamSource::newEvent, BATCH, this::summaries),
-                new Reader(ENRICHMENT, StreamSource::forThePipe, PIPE_BATCH, this::publish));
+        this.readers = List.of(new Reader(FUNCTION, StreamSource::newEvent, BATCH, b -> lambda(FUNCTION, b)),
+                new Reader(EVENTS, StreamSource::forEventsOut, EVENTS_BATCH, b -> lambda(EVENTS, b)));
     }
 
     /** Applies every stream record not applied yet; the number of timeline events handed to the function. */
@@ -166,10 +161,11 @@ public final class StreamSource {
         }
     }
 
+    /** Lambda's stream event source: the batch as {"Records": [...]}, its answer's first reported failure. */
     @SuppressWarnings("unchecked")
-    private boolean summaries(List<Map<String, Object>> batch) {
-        String answer = functions.invoke(FUNCTION, Json.write(Map.of("Records", batch)), functions.context(FUNCTION, true));
-        Map<String, Object> response = (Map<String, Object>) Json.read(answer, "SummaryFunction's answer");
+    private boolean lambda(String function, List<Map<String, Object>> batch) {
+        String answer = functions.invoke(function, Json.write(Map.of("Records", batch)), functions.context(function, true));
+        Map<String, Object> response = (Map<String, Object>) Json.read(answer, function + "'s answer");
         List<Map<String, Object>> failures = (List<Map<String, Object>>) response.getOrDefault("batchItemFailures", List.of());
         if (failures.isEmpty()) {
             return true;
@@ -177,47 +173,13 @@ public final class StreamSource {
         throw new PartialFailure(String.valueOf(failures.get(0).get("itemIdentifier")));
     }
 
-    /** The pipe: enrichment, then PutEvents to the bus, ten entries a call. A failure gives the whole batch again. */
-    @SuppressWarnings("unchecked")
-    private boolean publish(List<Map<String, Object>> batch) {
-        String answer;
-        try {
-            answer = functions.invoke(ENRICHMENT, Json.write(batch), functions.context(ENRICHMENT, true));
-        } catch (RuntimeException e) {
-            System.err.println(ENRICHMENT + " failed: " + e.getMessage());
-            return false;
-        }
-        List<Map<String, Object>> records = (List<Map<String, Object>>) Json.read(answer, "EventRecordsFunction's answer");
-        if (events == null) {
-            events = EventBridgeClient.builder().httpClient(dev.tandem.aws.Sdk.http()).build();
-            bus = functions.template().physicalName("TandemBus");
-        }
-        for (int from = 0; from < records.size(); from += 10) {
-            List<PutEventsRequestEntry> entries = new ArrayList<>();
-            for (Map<String, Object> r : records.subList(from, Math.min(records.size(), from + 10))) {
-                entries.add(PutEventsRequestEntry.builder().eventBusName(bus).source("tandem")
-                        .detailType(String.valueOf(r.get("type"))).detail(Json.write(r)).build());
-            }
-            if (events.putEvents(p -> p.entries(entries)).failedEntryCount() > 0) {
-                return false;
-            }
-            published += entries.size();
-        }
-        return true;
-    }
-
-    /** How many records the pipe put on the bus so far. */
-    public synchronized int published() {
-        return published;
-    }
-
     /** SummaryFunction's filter: an inserted item of type event. */
     private static boolean newEvent(Record rec) {
         return "INSERT".equals(rec.eventNameAsString()) && "event".equals(type(rec));
     }
 
-    /** The pipe's filters: an inserted item of type event, a run inserted or modified, a profile removed. */
-    private static boolean forThePipe(Record rec) {
+    /** EventRecordsFunction's filters: an inserted item of type event, a run inserted or modified, a profile removed. */
+    private static boolean forEventsOut(Record rec) {
         String name = rec.eventNameAsString();
         if ("REMOVE".equals(name)) {
             AttributeValue sk = rec.dynamodb().keys().get("SK");

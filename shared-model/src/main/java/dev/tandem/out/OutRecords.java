@@ -16,6 +16,13 @@ public final class OutRecords {
     public static final String EVENT = "event";
     public static final String DECISION = "decision";
 
+    /**
+     * What stays in the table and never goes out: a view code opens the email's web version to whoever holds it; the
+     * address an email event names, the reader's IP address and user agent, and a bounce's diagnostic (a mail server's
+     * text, which often quotes the address) are personal data no subscriber needs (the contact's id says whom).
+     */
+    public static final java.util.Set<String> WITHHELD = java.util.Set.of("viewCode", "address", "ip", "userAgent", "diagnostic");
+
     private OutRecords() {
     }
 
@@ -33,10 +40,7 @@ public final class OutRecords {
         r.put("eventId", e.eventId());
         put(r, "messageId", e.messageId());
         Map<String, Object> data = new LinkedHashMap<>(e.data());
-        // A view code opens the email's web version to whoever holds it, and the address an email event names is the
-        // contact's: both stay in the table, never go out (the contact's id says whom a record is of).
-        data.remove("viewCode");
-        data.remove("address");
+        WITHHELD.forEach(data::remove);
         if (!data.isEmpty()) {
             r.put("data", data);
         }

@@ -19,35 +19,112 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code EventRecordsFunction}: the enrichment of {@code EventsPipe}. The pipe reads the table's stream, keeps new
- * timeline events and writes to runs, and hands them here as a JSON array of stream records; this answers the array of
- * records to publish (docs/events-out.md), which the pipe puts on {@code TandemBus}. A run's write yields one record per
- * decision line it added to the run's history (the new image's lines past the old image's); a profile removed, a
- * {@code contact.erased} record. A record of anything else yields nothing. A stream record that cannot be read fails the batch with a message naming it: the pipe retries,
- * halves the batch, and at last dead-letters that record's stream position.
+ * {@code EventRecordsFunction}: the table's stream, filtered by its event source to new timeline events, writes to
+ * runs and removed profiles, published as records (docs/events-out.md) on {@code TandemBus}, source {@code tandem},
+ * detail-type the record's type. A new timeline event is one record; a run's write, one per decision line it added to
+ * the run's history (the new image's lines past the old image's); a removed profile, a {@code contact.erased} record.
+ * Records go out in the stream's order, ten to a PutEvents call. When a stream record cannot be read, or its records
+ * are not all taken, it is reported as the batch's first failure: Lambda gives the batch again from it, halves it, and
+ * at last sends its stream position to the dead-letter queue. Records of it already taken may go twice: a record's id
+ * says what it is of, and consumers drop what they have seen.
  */
 public final class EventRecordsHandler implements RequestStreamHandler {
-
-    public EventRecordsHandler() {
+    /** Where the records go: true for each one the bus took, in order. */
+    public interface Bus {
+        List<Boolean> put(List<Map<String, Object>> records);
     }
 
-    /** The local stack's constructor (every function has one); nothing here reads the environment or the clock. */
+    private final Bus bus;
+
+    public EventRecordsHandler() {
+        this(Env.system(), Clock.systemUTC());
+    }
+
     public EventRecordsHandler(Env env, Clock clock) {
+        this(new EventBridgeBus(env.require("EVENT_BUS_NAME")));
+    }
+
+    public EventRecordsHandler(Bus bus) {
+        this.bus = java.util.Objects.requireNonNull(bus, "bus");
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
         Object input = Json.read(in);
-        List<Map<String, Object>> records = records(input);
-        Log.info(context, "event records", Map.of("streamRecords", input instanceof List<?> l ? l.size() : 0, "records", records.size()));
-        Json.write(out, records);
+        List<Object> batch = input instanceof Map<?, ?> m && m.get("Records") instanceof List<?> l ? (List<Object>) l : List.of();
+        int published = 0;
+        String failed = null;
+        List<Map<String, Object>> pending = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
+        String unreadable = null;
+        for (int i = 0; i < batch.size() && failed == null; i++) {
+            Map<String, Object> rec = batch.get(i) instanceof Map<?, ?> r ? (Map<String, Object>) r : Map.of();
+            String sequence = sequence(rec);
+            try {
+                for (Map<String, Object> record : records(List.of(rec))) {
+                    pending.add(record);
+                    owners.add(sequence);
+                }
+            } catch (RuntimeException e) {
+                Log.error(context, "stream record not published: it will be retried, then dead-lettered",
+                        Map.of("sequence", String.valueOf(sequence), "error", String.valueOf(e.getMessage())), null);
+                unreadable = sequence;
+                break;
+            }
+            // Whole PutEvents calls while reading on: at most nine records wait.
+            while (pending.size() >= 10 && failed == null) {
+                failed = send(pending, owners, 10, context);
+                published += failed == null ? 10 : 0;
+            }
+        }
+        // What came before a failure goes out first: Lambda takes every record before the reported one as done.
+        while (!pending.isEmpty() && failed == null) {
+            int n = Math.min(10, pending.size());
+            failed = send(pending, owners, n, context);
+            published += failed == null ? n : 0;
+        }
+        if (failed == null) {
+            failed = unreadable;
+        }
+        Log.info(context, "event records", Map.of("streamRecords", batch.size(), "published", published,
+                "retryFrom", failed == null ? "" : failed));
+        List<Object> failures = failed == null ? List.of() : List.of(Map.of("itemIdentifier", failed));
+        Json.write(out, Map.of("batchItemFailures", failures));
     }
 
-    /** The records of a batch of stream records, in order. */
+    /** Puts the first {@code n} pending records; null, or the sequence number of the first one the bus did not take. */
+    private String send(List<Map<String, Object>> pending, List<String> owners, int n, Context context) {
+        List<Map<String, Object>> chunk = new ArrayList<>(pending.subList(0, n));
+        List<Boolean> taken;
+        try {
+            taken = bus.put(chunk);
+        } catch (RuntimeException e) {
+            Log.error(context, "PutEvents failed: the batch is given again from its first record not taken",
+                    Map.of("sequence", owners.get(0)), e);
+            return owners.get(0);
+        }
+        for (int i = 0; i < n; i++) {
+            if (i >= taken.size() || !taken.get(i)) {
+                return owners.get(i);
+            }
+        }
+        pending.subList(0, n).clear();
+        owners.subList(0, n).clear();
+        return null;
+    }
+
+    private static String sequence(Map<String, Object> rec) {
+        Object ddb = rec.get("dynamodb");
+        Object seq = ddb instanceof Map<?, ?> d ? d.get("SequenceNumber") : null;
+        return seq == null ? String.valueOf(rec.get("eventID")) : String.valueOf(seq);
+    }
+
+    /** The records of a list of stream records, in order. */
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> records(Object input) {
         if (!(input instanceof List<?> batch)) {
-            throw new IllegalArgumentException("the pipe's batch is not a JSON array of stream records");
+            throw new IllegalArgumentException("the batch is not a JSON array of stream records");
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {

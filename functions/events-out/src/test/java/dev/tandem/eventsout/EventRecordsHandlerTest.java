@@ -18,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventRecordsHandlerTest {
 
-    /** A stream record in the envelope of AWS's published Pipes example, around one of our items. */
+    /** A stream record in the envelope of AWS's published Lambda example, around one of our items. */
     private static Map<String, Object> record(String name, Map<String, Object> newImage, Map<String, Object> oldImage) throws Exception {
         Map<String, Object> rec;
-        try (InputStream in = EventRecordsHandlerTest.class.getResourceAsStream("/pipes-dynamodb-example.json")) {
+        try (InputStream in = EventRecordsHandlerTest.class.getResourceAsStream("/lambda-dynamodb-example.json")) {
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> example = (List<Map<String, Object>>) Json.read(in);
+            List<Map<String, Object>> example = (List<Map<String, Object>>) ((Map<String, Object>) Json.read(in)).get("Records");
             rec = new LinkedHashMap<>(example.get(0));
         }
         @SuppressWarnings("unchecked")
@@ -82,23 +82,94 @@ class EventRecordsHandlerTest {
         return item;
     }
 
-    private static List<Map<String, Object>> run(List<Map<String, Object>> batch) {
+    /** A bus that takes everything, or refuses the n-th record it is given (from 0) and every call after. */
+    private static final class FakeBus implements EventRecordsHandler.Bus {
+        final List<Map<String, Object>> taken = new ArrayList<>();
+        final List<Integer> calls = new ArrayList<>();
+        int refuseAt = Integer.MAX_VALUE;
+        int given;
+
+        @Override
+        public List<Boolean> put(List<Map<String, Object>> records) {
+            calls.add(records.size());
+            List<Boolean> out = new ArrayList<>();
+            for (Map<String, Object> r : records) {
+                boolean ok = given++ < refuseAt;
+                out.add(ok);
+                if (ok) {
+                    taken.add(r);
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Map<String, Object> answer(EventRecordsHandler.Bus bus, List<Map<String, Object>> batch) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new EventRecordsHandler().handleRequest(new ByteArrayInputStream(Json.write(batch).getBytes(StandardCharsets.UTF_8)), out, null);
+            new EventRecordsHandler(bus).handleRequest(new ByteArrayInputStream(Json.write(Map.of("Records", batch))
+                    .getBytes(StandardCharsets.UTF_8)), out, null);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> records = (List<Map<String, Object>>) Json.read(out.toString(StandardCharsets.UTF_8), "answer");
-        return records;
+        Map<String, Object> answer = (Map<String, Object>) Json.read(out.toString(StandardCharsets.UTF_8), "answer");
+        return answer;
+    }
+
+    /** What the bus took of a batch, which must have failed nothing. */
+    private static List<Map<String, Object>> run(List<Map<String, Object>> batch) {
+        FakeBus bus = new FakeBus();
+        assertEquals(List.of(), answer(bus, batch).get("batchItemFailures"));
+        return bus.taken;
     }
 
     @Test
     void awsPublishedExampleIsReadAndYieldsNothingForAnItemNotOurs() throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/pipes-dynamodb-example.json")) {
-            assertEquals(List.of(), EventRecordsHandler.records(Json.read(in)));
+        try (InputStream in = getClass().getResourceAsStream("/lambda-dynamodb-example.json")) {
+            FakeBus bus = new FakeBus();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new EventRecordsHandler(bus).handleRequest(in, out, null);
+            assertEquals(Map.of("batchItemFailures", List.of()), Json.read(out.toString(StandardCharsets.UTF_8), "answer"));
+            assertEquals(List.of(), bus.taken);
         }
+    }
+
+    @Test
+    void recordsGoOutTenToACallInTheStreamsOrder() throws Exception {
+        List<Object> lines = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            lines.add(line("2026-11-27T05:00:00Z", "deferred", "quiet-hours"));
+        }
+        FakeBus bus = new FakeBus();
+        Map<String, Object> answer = answer(bus, List.of(record("INSERT", runItem(lines), null), record("INSERT", eventItem(), null)));
+        assertEquals(List.of(), answer.get("batchItemFailures"));
+        assertEquals(List.of(10, 4), bus.calls, "one stream record may yield more than ten records: they are split");
+        assertEquals("decision:c1:welcome:-:12", bus.taken.get(12).get("id"));
+        assertEquals("event:c1:e1", bus.taken.get(13).get("id"));
+    }
+
+    @Test
+    void aRecordTheBusRefusesIsReportedByItsStreamRecordAndNothingAfterItGoes() throws Exception {
+        Map<String, Object> first = record("INSERT", eventItem(), null);
+        Map<String, Object> second = record("INSERT", runItem(List.of(line("2026-11-27T05:00:00Z", "sent", null))), null);
+        second = withSequence(second, "222");
+        Map<String, Object> third = withSequence(record("INSERT", runItem(List.of(line("2026-11-27T05:00:00Z", "sent", null),
+                line("2026-11-27T06:00:00Z", "sent", null))), null), "333");
+        FakeBus bus = new FakeBus();
+        bus.refuseAt = 1;
+        Map<String, Object> answer = answer(bus, List.of(first, second, third));
+        assertEquals(List.of(Map.of("itemIdentifier", "222")), answer.get("batchItemFailures"));
+        assertEquals(List.of("event:c1:e1"), bus.taken.stream().map(r -> r.get("id")).toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withSequence(Map<String, Object> rec, String sequence) {
+        Map<String, Object> r = new LinkedHashMap<>(rec);
+        Map<String, Object> ddb = new LinkedHashMap<>((Map<String, Object>) r.get("dynamodb"));
+        ddb.put("SequenceNumber", sequence);
+        r.put("dynamodb", ddb);
+        return r;
     }
 
     @Test
@@ -171,11 +242,16 @@ class EventRecordsHandlerTest {
     }
 
     @Test
-    void anUnreadableRecordFailsTheBatchNamingIt() throws Exception {
+    void anUnreadableRecordIsNamedAndTheBatchIsGivenAgainFromIt() throws Exception {
         Map<String, Object> broken = new LinkedHashMap<>(eventItem());
         broken.remove("eventId");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EventRecordsHandler.records(List.of(record("INSERT", eventItem(), null), record("INSERT", broken, null))));
         assertTrue(e.getMessage().contains("stream record 1") && e.getMessage().contains("eventId"), e.getMessage());
+
+        FakeBus bus = new FakeBus();
+        Map<String, Object> answer = answer(bus, List.of(record("INSERT", eventItem(), null), withSequence(record("INSERT", broken, null), "999")));
+        assertEquals(List.of(Map.of("itemIdentifier", "999")), answer.get("batchItemFailures"));
+        assertEquals(1, bus.taken.size(), "the record before it went out");
     }
 }
