@@ -512,6 +512,9 @@ public final class Bench {
                 "<= 1 write, no read");
         // Skips: the follow-ups of opened emails are skipped as engaged.
         clock.set(day.plus(Duration.ofHours(24)));
+        // The engagement summaries of what came before are the stream's work, costed on their own (BENCHMARKS.md):
+        // brought up to date first, so that the sweep's own requests are counted.
+        f.stream().drain();
         before = rc.snapshot();
         Map<String, Object> skipped = sweep(f);
         Map<String, Long> skips = diff(before, rc.snapshot());
@@ -520,12 +523,18 @@ public final class Bench {
         // Waits: an sms-first launched at night, so every first step is deferred by quiet hours.
         clock.set(Instant.parse("2026-12-09T23:00:00Z"));
         api.ok("POST", "/campaigns/r-night/launch", Map.of("launchId", "waits", "audience", ids));
+        // The engagement summaries of what came before are the stream's work, costed on their own (BENCHMARKS.md):
+        // brought up to date first, so that the sweep's own requests are counted.
+        f.stream().drain();
         before = rc.snapshot();
         Map<String, Object> waited = sweep(f);
         Map<String, Long> waits = diff(before, rc.snapshot());
         row("DynamoDB requests per decision that waits, new run (" + counts(waited, "deferred") + " deferred)",
                 per(dynamo(waits), counts(waited, "deferred")), "<= 2");
         clock.set(Instant.parse("2026-12-10T08:00:00Z"));
+        // The engagement summaries of what came before are the stream's work, costed on their own (BENCHMARKS.md):
+        // brought up to date first, so that the sweep's own requests are counted.
+        f.stream().drain();
         before = rc.snapshot();
         units = UnitMeter.INSTANCE.snapshot();
         Map<String, Object> morning = sweep(f);
@@ -536,6 +545,9 @@ public final class Bench {
                 per(dynamo(deferredSends), smsSent), "<= 3");
         Map<String, Long> empty = Map.of();
         clock.set(Instant.parse("2026-12-10T08:31:00Z"));
+        // The engagement summaries of what came before are the stream's work, costed on their own (BENCHMARKS.md):
+        // brought up to date first, so that the sweep's own requests are counted.
+        f.stream().drain();
         before = rc.snapshot();
         sweep(f);
         Map<String, Long> idle = diff(before, rc.snapshot());
