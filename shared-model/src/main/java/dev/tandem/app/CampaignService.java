@@ -78,6 +78,12 @@ public final class CampaignService {
         Campaign c = Campaign.from(id, body, t -> campaigns.template(t).orElse(null), campaigns.policy(),
                 LinkMaker.lengthFor(publicBaseUrl));
         Optional<Campaign> before = campaigns.campaign(id);
+        if (before.isPresent() && !java.util.Objects.equals(before.get().experiment(), c.experiment())
+                && !campaigns.stats(id).isEmpty()) {
+            // Groups already decided would mean something else: a changed experiment is a new campaign.
+            throw new dev.tandem.validation.ConflictException("experiment", "campaign " + id
+                    + " has decided contacts in its experiment: its experiment cannot change; make a new campaign for a new one");
+        }
         campaigns.putCampaign(c);
         if (before.isPresent() && before.get().recurring() != null && !before.get().recurring().equals(c.recurring())) {
             for (Launch r : campaigns.recurrences(id)) {
@@ -187,8 +193,11 @@ public final class CampaignService {
 
     /** Per channel: sent, delivered, opens, clicks, replies, failures; deferred and skipped by reason; and conversions. */
     public Map<String, Object> stats(String campaignId) {
-        campaign(campaignId);
-        return Stats.of(campaigns.stats(campaignId));
+        Campaign c = campaign(campaignId);
+        Map<String, Long> raw = campaigns.stats(campaignId);
+        Map<String, Object> out = new LinkedHashMap<>(Stats.of(raw));
+        out.putAll(dev.tandem.experiment.Reading.of(c.experiment(), c.goal(), raw));
+        return out;
     }
 
     /** {@code GET /campaigns/{id}/report}: the funnels, reasons and activity of one campaign, from its counters. */

@@ -23,8 +23,16 @@ public final class ContactService {
     private final ContactStore store;
 
     public ContactService(ContactStore store) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(store, null);
     }
+
+    /** With the goals that posted events may convert (docs/experiments.md); null for none. */
+    public ContactService(ContactStore store, Goals goals) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.goals = goals;
+    }
+
+    private final Goals goals;
 
     /** Creates or updates a contact from a decoded JSON body. */
     public Contact put(String id, Object body, Instant now) {
@@ -79,7 +87,17 @@ public final class ContactService {
             }
         }
         try {
-            return store.appendAll(posted, now);
+            List<ContactStore.Appended> appended = store.appendAll(posted, now);
+            if (goals != null) {
+                // A duplicate too: a request that failed after adding its event and is posted again converts then. The
+                // contact's conversion marker makes a second reading count nothing.
+                for (TimelineEvent e : events) {
+                    if (Goals.candidate(e.type())) {
+                        goals.record(e);
+                    }
+                }
+            }
+            return appended;
         } catch (ContactStore.UnknownContactException e) {
             throw new InvalidInputException(fieldOf(body, events, e.contactId()), "no contact " + e.contactId());
         }

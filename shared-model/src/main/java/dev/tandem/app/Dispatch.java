@@ -266,7 +266,7 @@ public final class Dispatch {
             data.put("template", send.template());
             TimelineEvent failure = new TimelineEvent(EventIds.of("failed", run.contactId(), run.campaign(), run.occurrence(), send.step()),
                     run.contactId(), type, now, run.campaign(), send.step(), null, data);
-            Decision skipped = Decision.skip(send.step(), send.channel(), Reason.PROVIDER_REJECTED, send.rule());
+            Decision skipped = Decision.skip(send.step(), send.channel(), Reason.PROVIDER_REJECTED, send.rule()).withVariant(send.variant());
             List<DecisionLine> failed = new ArrayList<>(lines.subList(0, lines.size() - 1));
             failed.add(DecisionLine.of(now, run, skipped));
             store.recordFailure(run, claim, failure, new Plan.Finish("failed"), failed);
@@ -302,12 +302,15 @@ public final class Dispatch {
         if (send.rule() != null) {
             data.put("rule", send.rule());
         }
+        if (send.variant() != null) {
+            data.put("variant", send.variant());
+        }
         TimelineEvent sent = Runs.sentEvent(run, send.step(), send.channel(), now, messageId, data);
         List<String> counters = new ArrayList<>();
-        counters.addAll(CampaignStats.keyed(Runs.counterOfSent(sent), send.step(), now));
+        counters.addAll(CampaignStats.keyed(Runs.counterOfSent(sent), send.step(), now, send.variant()));
         for (Decision d : plan.decisions()) {
             if (d != send) {
-                counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now));
+                counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now, d.variant()));
             }
         }
         // SMS delivery receipts name only the message id; SES's events carry the message's tags, so an email needs none.

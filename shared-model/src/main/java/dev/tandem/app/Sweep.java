@@ -264,7 +264,7 @@ public final class Sweep {
                 return true;
             }
         }
-        String first = Decider.firstStep(campaign.get());
+        Campaign definition = campaign.get();
         Duration reentry = campaign.get().recurring() == null ? null : campaign.get().recurring().reentry();
         Launch current = launch;
         while (true) {
@@ -281,6 +281,8 @@ public final class Sweep {
             List<Decided> decided = java.util.Collections.synchronizedList(new ArrayList<>());
             for (String contactId : page.contactIds()) {
                 Launch l = current;
+                // A variant of an experiment may start elsewhere (sms-first against email-first).
+                String first = Decider.firstStep(definition, contactId);
                 if (!pass.reserve(contactId)) {
                     // Another run of this contact is decided in this pass: this one is stored, due, for the next.
                     enrol.add(() -> {
@@ -289,7 +291,9 @@ public final class Sweep {
                                 pass.count("not-reentering");
                                 return;
                             }
-                            store.schedule(Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()));
+                            if (store.schedule(Run.launched(contactId, l.campaign(), l.launchId(), first, l.at()))) {
+                                enrolled(pass, l.campaign(), contactId, definition.groupOf(contactId));
+                            }
                         });
                         pass.count("contact-busy");
                         return true;
@@ -380,6 +384,7 @@ public final class Sweep {
         if (due.isAfter(pass.now)) {
             if (store.schedule(run)) {
                 pass.count("scheduled");
+                pass.campaign(launch.campaign()).ifPresent(c -> enrolled(pass, launch.campaign(), contactId, c.groupOf(contactId)));
             }
             return;
         }
@@ -407,8 +412,8 @@ public final class Sweep {
         if (view.busy(now, Runs.settledWithin(settings.claimLease(), settings.sendLease()))) {
             // A send is on its way to the contact: decide once it is on the timeline, so that it counts against the
             // budget. A run a launch is enrolling now is stored first, so that the launch can move past it.
-            if (run.isNew()) {
-                store.schedule(run);
+            if (run.isNew() && store.schedule(run)) {
+                enrolled(pass, run.campaign(), run.contactId(), campaign.groupOf(run.contactId()));
             }
             pass.count("contact-busy");
             return;
@@ -424,11 +429,12 @@ public final class Sweep {
             return;
         }
         Outgoing o = Outgoing.of(send, plan, campaign, contact, links);
-        page.add(new Decided(run, new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next()), links.items()));
+        page.add(new Decided(run, new Run.Claim(token, now, send.step(), send.channel(), links.drawn(), o.next()), links.items(),
+                send.variant()));
     }
 
     /** A send decided and not yet claimed: its run, its claim, and the link items to write before the claim. */
-    private record Decided(Run run, Run.Claim claim, List<DecisionStore.LinkItem> links) {
+    private record Decided(Run run, Run.Claim claim, List<DecisionStore.LinkItem> links, String variant) {
     }
 
     /**
@@ -480,6 +486,9 @@ public final class Sweep {
             claims.add(() -> {
                 Runs.safely(store, pass, d.run(), () -> {
                     if (store.claim(d.run(), d.claim(), d.links())) {
+                        if (d.run().isNew()) {
+                            enrolled(pass, d.run().campaign(), d.run().contactId(), d.variant());
+                        }
                         out.add(new SendQueue.Job(d.run().contactId(), d.run().campaign(), d.run().occurrence(), d.claim().token()),
                                 d.run(), d.claim());
                         pass.count("claimed");
@@ -493,13 +502,23 @@ public final class Sweep {
         Parallel.all(workPool, claims);
     }
 
+    /**
+     * A launch's run of a contact stored for the first time, in an experiment's group: the group's contacts count it
+     * (docs/experiments.md). Later writes of the run are not new, so a contact counts once per launch.
+     */
+    static void enrolled(Pass pass, String campaign, String contactId, String group) {
+        if (group != null) {
+            pass.tally(campaign, contactId, List.of(CampaignStats.VARIANT + group + "/contacts"));
+        }
+    }
+
     /** Writes a plan that sends nothing, and counts it. */
     static void settle(DecisionStore store, Pass pass, Run run, Plan plan, Instant now) {
         List<DecisionLine> lines = new ArrayList<>();
         List<String> counters = new ArrayList<>();
         for (Decision d : plan.decisions()) {
             lines.add(DecisionLine.of(now, run, d));
-            counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel() == null ? null : d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now));
+            counters.addAll(CampaignStats.keyed(CampaignStats.decision(d.channel() == null ? null : d.channel().wire(), d.action().wire(), d.reason().wire()), d.step(), now, d.variant()));
         }
         boolean moved = store.settle(run, plan.next(), lines);
         if (plan.next() instanceof Plan.Drop) {
@@ -509,6 +528,9 @@ public final class Sweep {
         if (!moved) {
             pass.count("contended");
             return;
+        }
+        if (run.isNew() && !plan.decisions().isEmpty()) {
+            enrolled(pass, run.campaign(), run.contactId(), plan.decisions().get(0).variant());
         }
         pass.tally(run.campaign(), run.contactId(), counters);
         if (plan.decisions().isEmpty() && plan.next() instanceof Plan.Wait) {
@@ -550,8 +572,8 @@ public final class Sweep {
         Pass pass = new Pass(now, store, 0);
         pass.knownCampaign(campaign);
         List<DecisionLine> out = new ArrayList<>();
-        String first = Decider.firstStep(campaign);
         for (String id : contactIds) {
+            String first = Decider.firstStep(campaign, id);
             Optional<DecisionStore.SendView> view = Runs.view(store, id, now, settings.timelineEvents());
             if (view.isEmpty()) {
                 continue;

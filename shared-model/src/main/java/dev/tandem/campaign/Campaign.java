@@ -34,13 +34,15 @@ public record Campaign(
         List<String> exitOn,
         String link,
         boolean transactional,
-        Recurrence recurring) {
+        Recurrence recurring,
+        dev.tandem.experiment.Experiment experiment,
+        dev.tandem.experiment.Goal goal) {
 
     public static final Duration DEFAULT_FOLLOW_UP = Duration.ofHours(24);
     public static final Duration DEFAULT_DETAIL = Duration.ofHours(1);
     public static final Duration DEFAULT_CLICK_AFTER = Duration.ofDays(1);
     private static final Set<String> FIELDS = Set.of("topic", "playbook", "email", "sms", "followUpAfter", "detailAfter",
-            "urgent", "triggers", "exitOn", "link", "transactional", "recurring");
+            "urgent", "triggers", "exitOn", "link", "transactional", "recurring", "experiment", "goal");
 
     public Campaign {
         Objects.requireNonNull(id, "id");
@@ -90,6 +92,23 @@ public record Campaign(
      * names exists and is of its channel, and every SMS it can send fits {@code maxSmsSegments}.
      */
     public void check(Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength) {
+        if (experiment != null) {
+            for (int i = 0; i < experiment.variants().size(); i++) {
+                Campaign v = forVariant(experiment.variants().get(i).id());
+                if (v != this) {
+                    try {
+                        v.checkOwn(templates, policy, linkLength);
+                    } catch (InvalidInputException e) {
+                        throw new InvalidInputException("experiment.variants[" + i + "]." + e.field(), "variant "
+                                + experiment.variants().get(i).id() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        checkOwn(templates, policy, linkLength);
+    }
+
+    private void checkOwn(Function<String, MessageTemplate> templates, ContactPolicy policy, int linkLength) {
         MessageTemplate emailT = emailTemplate == null ? null : template("email", emailTemplate, Channel.EMAIL, templates);
         MessageTemplate smsT = smsTemplate == null ? null : template("sms", smsTemplate, Channel.SMS, templates);
         MessageTemplate clickT = clickNoConversion == null ? null
@@ -106,9 +125,18 @@ public record Campaign(
         }
     }
 
-    /** Every template id the campaign names, on any step or trigger. */
+    /** Every template id the campaign names, on any step or trigger, its variants' included. */
     public Set<String> templateIds() {
         Set<String> ids = new java.util.LinkedHashSet<>();
+        if (experiment != null) {
+            for (dev.tandem.experiment.Experiment.Variant v : experiment.variants()) {
+                for (String k : List.of("email", "sms")) {
+                    if (v.overrides().get(k) instanceof String t) {
+                        ids.add(t);
+                    }
+                }
+            }
+        }
         if (emailTemplate != null) {
             ids.add(emailTemplate);
         }
@@ -216,8 +244,53 @@ public record Campaign(
             throw new InvalidInputException("transactional", "transactional must be true or false");
         }
         Recurrence recurring = m.get("recurring") == null ? null : Recurrence.parse(m.get("recurring"));
-        return new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
-                click, reply, exitOn, link, Boolean.TRUE.equals(tr), recurring);
+        dev.tandem.experiment.Experiment experiment = m.get("experiment") == null ? null
+                : dev.tandem.experiment.Experiment.parse("experiment", m.get("experiment"));
+        dev.tandem.experiment.Goal goal = m.get("goal") == null ? null : dev.tandem.experiment.Goal.parse("goal", m.get("goal"));
+        Campaign c = new Campaign(id, topic, playbook, email, sms, followUp, detail, Boolean.TRUE.equals(urgentRaw),
+                click, reply, exitOn, link, Boolean.TRUE.equals(tr), recurring, experiment, goal);
+        if (experiment != null) {
+            // Each variant must make a campaign on its own: its playbook with the parameters and templates it needs.
+            for (int i = 0; i < experiment.variants().size(); i++) {
+                try {
+                    c.forVariant(experiment.variants().get(i).id());
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("experiment.variants[" + i + "]." + e.field(), "variant "
+                            + experiment.variants().get(i).id() + ": " + e.getMessage());
+                }
+            }
+        }
+        return c;
+    }
+
+    /** The group a contact is in: null without an experiment, else {@code holdout} or a variant's id. */
+    public String groupOf(String contactId) {
+        return experiment == null ? null : experiment.assign(id, contactId);
+    }
+
+    /**
+     * The campaign a variant's contacts get: this one with the variant's playbook, parameters and templates. The holdout
+     * and an unknown id get this one as it is.
+     */
+    public Campaign forVariant(String variantId) {
+        dev.tandem.experiment.Experiment.Variant v = experiment == null ? null : experiment.variant(variantId);
+        if (v == null || v.overrides().isEmpty()) {
+            return this;
+        }
+        Map<String, Object> m = new LinkedHashMap<>(toMap());
+        if (v.overrides().containsKey("playbook")) {
+            // Another playbook: the base's parameters of its own playbook do not carry over.
+            m.remove("followUpAfter");
+            m.remove("detailAfter");
+            m.remove("urgent");
+        }
+        m.putAll(v.overrides());
+        m.remove("experiment");
+        m.remove("goal");
+        Campaign base = parse(id, m);
+        return new Campaign(id, base.topic, base.playbook, base.emailTemplate, base.smsTemplate, base.followUpAfter,
+                base.detailAfter, base.urgent, base.clickNoConversion, base.smsReply, base.exitOn, base.link,
+                base.transactional, base.recurring, experiment, goal);
     }
 
     public Map<String, Object> toMap() {
@@ -260,6 +333,12 @@ public record Campaign(
         }
         if (recurring != null) {
             m.put("recurring", recurring.toMap());
+        }
+        if (experiment != null) {
+            m.put("experiment", experiment.toMap());
+        }
+        if (goal != null) {
+            m.put("goal", goal.toMap());
         }
         return m;
     }

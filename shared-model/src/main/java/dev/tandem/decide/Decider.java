@@ -64,7 +64,27 @@ public final class Decider {
         };
     }
 
+    /** The first step of the playbook a contact gets: its variant's, in a campaign with an experiment. */
+    public static String firstStep(Campaign campaign, String contactId) {
+        String group = campaign.groupOf(contactId);
+        return firstStep(group == null ? campaign : campaign.forVariant(group));
+    }
+
     public Plan decide(Input in, Instant now) {
+        String group = in.campaign().groupOf(in.run().contactId());
+        if (group == null) {
+            return decideFor(in, now);
+        }
+        if (dev.tandem.experiment.Experiment.HOLDOUT.equals(group)) {
+            // Enrolled, counted, sent nothing: one skip, and the run is over.
+            Decision held = Decision.skip(in.run().step(), channelOf(in.campaign(), in.run().step()), Reason.HOLDOUT, null);
+            return new Plan(List.of(held), new Finish(dev.tandem.experiment.Experiment.HOLDOUT)).withVariant(group);
+        }
+        Input variant = new Input(in.contact(), in.timeline(), in.campaign().forVariant(group), in.run(), in.templates(), in.links());
+        return decideFor(variant, now).withVariant(group);
+    }
+
+    private Plan decideFor(Input in, Instant now) {
         Run run = in.run();
         Campaign campaign = in.campaign();
         // Triggers are armed on their own timing before anything else is asked of them.

@@ -21,7 +21,8 @@ public record Decision(
         Instant until,
         Reason reason,
         List<Reason> reasons,
-        String rule) {
+        String rule,
+        String variant) {
 
     public enum Action {
         SENT("sent"), DEFERRED("deferred"), SKIPPED("skipped");
@@ -44,14 +45,19 @@ public record Decision(
     }
 
     public static Decision send(String step, Channel channel, String template, Renderer.Rendered content, String rule) {
-        return new Decision(Action.SENT, step, channel, template, content, null, null, List.of(), rule);
+        return new Decision(Action.SENT, step, channel, template, content, null, null, List.of(), rule, null);
     }
 
     public static Decision defer(String step, Channel channel, Instant until, Reason reason, List<Reason> reasons, String rule) {
-        return new Decision(Action.DEFERRED, step, channel, null, null, until, reason, reasons, rule);
+        return new Decision(Action.DEFERRED, step, channel, null, null, until, reason, reasons, rule, null);
     }
 
     public static Decision skip(String step, Channel channel, Reason reason, String rule) {
-        return new Decision(Action.SKIPPED, step, channel, null, null, null, reason, List.of(reason), rule);
+        return new Decision(Action.SKIPPED, step, channel, null, null, null, reason, List.of(reason), rule, null);
+    }
+
+    /** The same decision, made for a contact of an experiment's group ({@code holdout} or a variant's id). */
+    public Decision withVariant(String group) {
+        return new Decision(action, step, channel, template, content, until, reason, reasons, rule, group);
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * One decision as users read it (docs/scenarios.md): when, whom, which campaign and step, what was done on
- * which channel, and why. {@code text} is present on SMS, {@code subject} on emails.
+ * which channel, and why. {@code text} is present on SMS, {@code subject} on emails; {@code variant} on a campaign with an
+ * experiment (a variant's id, or {@code holdout}).
  */
 public record DecisionLine(Instant at, String contact, String campaign, String step, String action, String channel,
-                           String text, String subject, Instant until, String reason, String rule) {
+                           String text, String subject, Instant until, String reason, String rule, String variant) {
 
     public static DecisionLine of(Instant at, Run run, Decision d) {
         String channel = d.channel() == null ? null : d.channel().wire();
@@ -23,7 +24,7 @@ public record DecisionLine(Instant at, String contact, String campaign, String s
             }
         }
         return new DecisionLine(at, run.contactId(), run.campaign(), d.step(), d.action().wire(), channel, text, subject,
-                d.until(), d.reason() == null ? null : d.reason().wire(), d.rule());
+                d.until(), d.reason() == null ? null : d.reason().wire(), d.rule(), d.variant());
     }
 
     /** The line as JSON fields, in the contract's order, absent fields left out. */
@@ -34,6 +35,9 @@ public record DecisionLine(Instant at, String contact, String campaign, String s
         m.put("campaign", campaign);
         m.put("step", step);
         m.put("action", action);
+        if (variant != null) {
+            m.put("variant", variant);
+        }
         if (channel != null) {
             m.put("channel", channel);
         }

@@ -16,6 +16,11 @@ public record Plan(List<Decision> decisions, Next next) {
         Objects.requireNonNull(next, "next");
     }
 
+    /** The same plan with every decision marked as made for an experiment's group; as it is without one. */
+    public Plan withVariant(String group) {
+        return group == null ? this : new Plan(decisions.stream().map(d -> d.withVariant(group)).toList(), next);
+    }
+
     /** The decision that sends, if one does. */
     public Decision send() {
         return decisions.stream().filter(d -> d.action() == Decision.Action.SENT).findFirst().orElse(null);

@@ -18,7 +18,9 @@ public enum Reason {
     /** The campaign or a template cannot make this message (a template that throws, a message too large to keep). */
     INVALID_DEFINITION("invalid-definition"),
     /** The provider refused this one recipient for good (an invalid number, a rejected address). */
-    PROVIDER_REJECTED("provider-rejected");
+    PROVIDER_REJECTED("provider-rejected"),
+    /** The contact is in the campaign's holdout: enrolled and counted, sent nothing (docs/experiments.md). */
+    HOLDOUT("holdout");
 
     private final String wire;
 

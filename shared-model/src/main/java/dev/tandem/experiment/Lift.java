@@ -53,7 +53,7 @@ public record Lift(double variantRate, double holdoutRate, double difference, do
         return new double[]{Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
-    static double rate(long k, long n) {
+    public static double rate(long k, long n) {
         return n <= 0 ? 0 : (double) k / n;
     }
 

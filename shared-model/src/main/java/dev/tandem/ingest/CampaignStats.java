@@ -44,7 +44,18 @@ public final class CampaignStats {
      * a report draws the funnel per step and the activity over time without reading a timeline.
      */
     public static List<String> keyed(String counter, String step, Instant at) {
-        List<String> out = new ArrayList<>(3);
+        return keyed(counter, step, at, null);
+    }
+
+    /** What a variant's counters begin with: {@code variant/B/sms.sent}, {@code variant/holdout/contacts}. */
+    public static final String VARIANT = "variant/";
+
+    /** {@link #keyed(String, String, Instant)}, and the experiment group's count when there is one. */
+    public static List<String> keyed(String counter, String step, Instant at, String variant) {
+        List<String> out = new ArrayList<>(4);
+        if (variant != null) {
+            out.add(VARIANT + variant + "/" + counter);
+        }
         out.add(counter);
         if (step != null && !step.isEmpty()) {
             out.add(STEP + step + "/" + counter);

@@ -75,6 +75,7 @@ public final class OutRecords {
             put(r, "channel", string(line, "channel"));
             r.put("at", string(line, "at"));
             r.put("action", action);
+            put(r, "variant", string(line, "variant"));
             put(r, "reason", string(line, "reason"));
             put(r, "until", string(line, "until"));
             put(r, "rule", string(line, "rule"));

@@ -165,4 +165,17 @@ public interface DecisionStore extends AudienceStore {
      * occurrence let it in before (a retried enrolment).
      */
     boolean enter(String contactId, Launch occurrence, java.time.Duration reentry);
+
+    // --- goals (docs/experiments.md) -----------------------------------------------------------
+
+    /** A contact's run of a campaign as a goal reads it: when it started, and its decision lines as kept. */
+    record RunHistory(String campaign, String occurrence, Run.Kind kind, java.time.Instant startedAt,
+                      List<java.util.Map<String, Object>> lines) {
+    }
+
+    /** Every run of a contact (its own partition: a few items). */
+    List<RunHistory> runsOf(String contactId);
+
+    /** Marks the contact converted for a launch of a campaign; false when it was already (a contact converts once). */
+    boolean convert(String contactId, String campaign, String occurrence, java.time.Instant at);
 }

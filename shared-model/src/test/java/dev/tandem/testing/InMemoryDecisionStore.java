@@ -471,4 +471,24 @@ public class InMemoryDecisionStore implements DecisionStore {
         }
         return may;
     }
+
+    private final java.util.Set<String> converted = new java.util.HashSet<>();
+
+    @Override
+    public synchronized List<RunHistory> runsOf(String contactId) {
+        List<RunHistory> out = new ArrayList<>();
+        for (Stored st : runs.values()) {
+            Run r = st.run();
+            if (r.contactId().equals(contactId)) {
+                out.add(new RunHistory(r.campaign(), r.occurrence(), r.kind(), r.startedAt(),
+                        st.history().stream().map(DecisionLine::toMap).toList()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean convert(String contactId, String campaign, String occurrence, Instant at) {
+        return converted.add(contactId + "#" + campaign + "#" + occurrence);
+    }
 }

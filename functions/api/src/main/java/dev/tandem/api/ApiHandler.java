@@ -100,7 +100,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     }
 
     public ApiHandler(Services services, String publicBaseUrl, Clock clock, Supplier<String> ids) {
-        this.contacts = new ContactService(services.contacts());
+        this.contacts = new ContactService(services.contacts(), services.decisions() == null || services.campaigns() == null ? null
+                : new dev.tandem.app.Goals(services.decisions(), services.campaigns()));
         this.campaigns = services.campaigns() == null ? null : new CampaignService(services.campaigns(), services.decisions(),
                 services.engagements(), services.schedules(), previewSweep(services.decisions()));
         this.segments = services.decisions() == null ? null

@@ -829,4 +829,48 @@ public final class DynamoDecisionStore implements DecisionStore {
     public ContactPolicy policy() {
         return definitions.policy();
     }
+
+    @Override
+    public List<RunHistory> runsOf(String contactId) {
+        List<RunHistory> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            software.amazon.awssdk.services.dynamodb.model.QueryResponse r = db.query(q -> q.tableName(config.table())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :run)")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.contact(contactId)), ":run", s(Keys.RUN_PREFIX)))
+                    .projectionExpression("campaign, occurrence, kind, startedAt, history")
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : r.items()) {
+                List<Map<String, Object>> lines = new ArrayList<>();
+                AttributeValue h = item.get("history");
+                if (h != null && h.hasL()) {
+                    for (AttributeValue line : h.l()) {
+                        if (line.hasM()) {
+                            lines.add(AttributeValues.toJava(line.m()));
+                        }
+                    }
+                }
+                out.add(new RunHistory(string(item, "campaign"), string(item, "occurrence"),
+                        "trigger".equals(string(item, "kind")) ? Run.Kind.TRIGGER : Run.Kind.LAUNCH,
+                        Instant.parse(string(item, "startedAt")), lines));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public boolean convert(String contactId, String campaign, String occurrence, Instant at) {
+        Map<String, AttributeValue> item = key(Keys.contact(contactId), "GOAL#" + campaign + "#" + occurrence);
+        item.put(Keys.TYPE, s("goal"));
+        item.put("at", s(at.toString()));
+        item.put(Keys.EXPIRES_AT, n(EventItems.expiry(at, config.retention())));
+        try {
+            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
 }
