@@ -95,6 +95,11 @@ public final class Simulator {
         return CampaignReport.of(c, store.stats(campaignId), store.series(campaignId));
     }
 
+    /** A campaign's stats as {@code GET /campaigns/{id}/stats} answers them, from the simulation's table. */
+    public Map<String, Object> stats(String campaignId) {
+        return api.ok("GET", "/campaigns/" + campaignId + "/stats", null).json();
+    }
+
     public Result run() {
         setUp();
         List<Scenario.Event> pending = new ArrayList<>(scenario.events());

@@ -37,11 +37,28 @@ class ScenarioSuiteIT {
             String table = new Bootstrap(template).tableCopy("TandemTable", "suite-" + UUID.randomUUID().toString().substring(0, 8));
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             Simulator.Result r;
+            Path statsFile = dir.resolve(e.getFileName().toString().replace(".expected.jsonl", ".expected-stats.json"));
+            java.util.Map<String, Object> statsWanted = Files.exists(statsFile)
+                    ? Json.object(Json.read(Files.readString(statsFile), statsFile.getFileName().toString()), "") : java.util.Map.of();
+            java.util.Map<String, Object> statsGot = new java.util.LinkedHashMap<>();
             try {
-                r = new Simulator(template, Scenario.read(scenario), Simulator.overrides(table),
-                        new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+                Simulator sim = new Simulator(template, Scenario.read(scenario), Simulator.overrides(table),
+                        new PrintStream(log, true, StandardCharsets.UTF_8));
+                r = sim.run();
+                // X.expected-stats.json: for each campaign it names, the sections of its stats it gives (its experiment
+                // and goal, worked out by hand in the scenario's description).
+                for (String campaign : statsWanted.keySet()) {
+                    java.util.Map<String, Object> all = sim.stats(campaign);
+                    java.util.Map<String, Object> some = new java.util.LinkedHashMap<>();
+                    ((java.util.Map<?, ?>) statsWanted.get(campaign)).keySet().forEach(k -> some.put(String.valueOf(k), all.get(String.valueOf(k))));
+                    statsGot.put(campaign, some);
+                }
             } finally {
                 new Bootstrap(template).dropTable(table);
+            }
+            if (!Json.write(statsWanted).equals(Json.write(statsGot))) {
+                fail(scenario.getFileName() + "'s stats drifted from " + statsFile.getFileName() + ":\nwanted " + Json.write(statsWanted)
+                        + "\ngot    " + Json.write(statsGot));
             }
             List<String> actual = new ArrayList<>();
             r.decisions().forEach(d -> actual.add(normalise(Json.write(d))));

@@ -46,7 +46,8 @@ public record Goal(String event, Duration within) {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event", event);
-        m.put("within", within.toString());
+        // P2D reads as written, not as Duration's PT48H.
+        m.put("within", within.toSeconds() % 86_400 == 0 ? "P" + within.toDays() + "D" : within.toString());
         return m;
     }
 }

@@ -65,7 +65,10 @@ public final class Reading {
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("share", Lift.round(experiment.share(id)));
         g.put("contacts", contacts);
-        g.put("sent", Map.of("email", raw.getOrDefault(p + "email.sent", 0L), "sms", raw.getOrDefault(p + "sms.sent", 0L)));
+        Map<String, Object> sent = new LinkedHashMap<>();
+        sent.put("email", raw.getOrDefault(p + "email.sent", 0L));
+        sent.put("sms", raw.getOrDefault(p + "sms.sent", 0L));
+        g.put("sent", sent);
         g.put("conversions", conversions);
         g.put("conversionRate", Lift.round(Lift.rate(conversions, contacts)));
         return g;
