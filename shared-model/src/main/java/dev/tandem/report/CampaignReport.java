@@ -3,6 +3,8 @@ package dev.tandem.report;
 import dev.tandem.campaign.Campaign;
 import dev.tandem.campaign.Steps;
 import dev.tandem.contact.Channel;
+import dev.tandem.experiment.Experiment;
+import dev.tandem.experiment.Reading;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,11 +20,12 @@ import java.util.TreeMap;
 
 /**
  * What the campaign report draws for one campaign, read from its counters alone: the funnel of each channel (the
- * numbers of {@code GET /campaigns/{id}/stats}), the same funnel for each step, deferrals and skips by reason, and the
- * activity of each hour.
+ * numbers of {@code GET /campaigns/{id}/stats}), the same funnel for each step, deferrals and skips by reason, the
+ * activity of each hour and, for a campaign with an experiment or a goal, its experiment ({@code null} without either).
  */
 public record CampaignReport(String id, String name, String playbook, Map<String, Object> stats, List<Funnel> funnels,
-                             long conversions, List<StepFunnels> steps, List<ReasonCount> reasons, Activity activity) {
+                             long conversions, List<StepFunnels> steps, List<ReasonCount> reasons, Activity activity,
+                             ExperimentReport experiment) {
 
     /** Past this many hours the activity is drawn by UTC day instead: a long campaign stays a readable chart. */
     static final int MAX_HOURS = 24 * 45;
@@ -60,6 +63,56 @@ public record CampaignReport(String id, String name, String playbook, Map<String
         }
     }
 
+    /**
+     * The experiment and goal of a campaign, read from the stats route's own reading of them ({@link Reading#of}), so
+     * that the page and {@code GET /campaigns/{id}/stats} give the same numbers. {@code groups} is empty without an
+     * experiment, {@code interval} null without a holdout, {@code goal} null without a goal.
+     */
+    public record ExperimentReport(List<Group> groups, String interval, GoalReport goal) {
+        public ExperimentReport {
+            groups = List.copyOf(groups);
+        }
+
+        public Group group(String id) {
+            return groups.stream().filter(g -> g.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no group " + id + " in the experiment"));
+        }
+    }
+
+    /**
+     * A group of the experiment, each variant in the experiment's order and then the holdout: the share of the audience
+     * it is meant to get, its contacts, the messages it was sent per channel, its goal conversions and their rate, and
+     * for a variant its lift over the holdout ({@code null} for the holdout, and when there is none).
+     */
+    public record Group(String id, double share, long contacts, long emailSent, long smsSent, long conversions,
+                        double conversionRate, LiftReport lift) {
+        public boolean holdout() {
+            return Experiment.HOLDOUT.equals(id);
+        }
+    }
+
+    /**
+     * A variant's conversion rate minus the holdout's, with its 95% interval [{@code low}, {@code high}], the relative
+     * lift ({@code null} when the holdout converted nobody) and the call: {@code too-small}, {@code better},
+     * {@code worse} or {@code no-difference-yet}.
+     */
+    public record LiftReport(double difference, double low, double high, Double relative, String call) {
+    }
+
+    /**
+     * The goal, its conversions, and those credited last-touch to each channel and step (by channel, then step);
+     * {@code notCredited} had no message of the campaign before them in the window (the holdout's, for one).
+     */
+    public record GoalReport(String event, String within, long conversions, List<Credit> credited, long notCredited) {
+        public GoalReport {
+            credited = List.copyOf(credited);
+        }
+    }
+
+    /** Goal conversions credited to the last message before them: its channel and step. */
+    public record Credit(String channel, String step, long conversions) {
+    }
+
     /** A campaign's report from its counters ({@code CampaignStore.stats}) and hourly counters ({@code CampaignStore.series}). */
     public static CampaignReport of(Campaign campaign, Map<String, Long> raw, Map<String, Long> series) {
         Map<String, Object> stats = Stats.of(raw);
@@ -85,7 +138,51 @@ public record CampaignReport(String id, String name, String playbook, Map<String
         }
         return new CampaignReport(campaign.id(), campaign.topic() == null ? campaign.id() : campaign.topic(),
                 campaign.playbook().wire(), stats, List.of(funnel(Channel.EMAIL, stats), funnel(Channel.SMS, stats)),
-                (Long) stats.get("conversions"), steps, reasons, activity(series));
+                (Long) stats.get("conversions"), steps, reasons, activity(series), experimentOf(campaign, raw));
+    }
+
+    /** The experiment section of a campaign with an experiment or a goal, from {@link Reading#of}; null without either. */
+    @SuppressWarnings("unchecked")
+    static ExperimentReport experimentOf(Campaign campaign, Map<String, Long> raw) {
+        if (campaign.experiment() == null && campaign.goal() == null) {
+            return null;
+        }
+        Map<String, Object> reading = Reading.of(campaign.experiment(), campaign.goal(), raw);
+        List<Group> groups = new ArrayList<>();
+        String interval = null;
+        Map<String, Object> e = (Map<String, Object>) reading.get("experiment");
+        if (e != null) {
+            ((Map<String, Map<String, Object>>) e.get("variants")).forEach((id, g) -> groups.add(group(id, g)));
+            if (e.get("holdout") != null) {
+                groups.add(group(Experiment.HOLDOUT, (Map<String, Object>) e.get("holdout")));
+            }
+            interval = (String) e.get("interval");
+        }
+        GoalReport goal = null;
+        Map<String, Object> g = (Map<String, Object>) reading.get("goal");
+        if (g != null) {
+            List<Credit> credited = new ArrayList<>();
+            ((Map<String, Map<String, Long>>) g.get("attributed")).forEach((channel, bySteps) ->
+                    bySteps.forEach((step, n) -> credited.add(new Credit(channel, step, n))));
+            long conversions = (Long) g.get("conversions");
+            long creditedTotal = credited.stream().mapToLong(Credit::conversions).sum();
+            goal = new GoalReport((String) g.get("event"), (String) g.get("within"), conversions, credited,
+                    Math.max(0, conversions - creditedTotal));
+        }
+        return new ExperimentReport(groups, interval, goal);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Group group(String id, Map<String, Object> g) {
+        Map<String, Long> sent = (Map<String, Long>) g.get("sent");
+        Map<String, Object> l = (Map<String, Object>) g.get("lift");
+        LiftReport lift = null;
+        if (l != null) {
+            List<Double> ci = (List<Double>) l.get("ci95");
+            lift = new LiftReport((Double) l.get("difference"), ci.get(0), ci.get(1), (Double) l.get("relative"), (String) l.get("call"));
+        }
+        return new Group(id, (Double) g.get("share"), (Long) g.get("contacts"), sent.get("email"), sent.get("sms"),
+                (Long) g.get("conversions"), (Double) g.get("conversionRate"), lift);
     }
 
     /** Email: sent, delivered, opened by people, clicked. SMS: sent, delivered, clicked by people, replied. */
@@ -266,6 +363,54 @@ public record CampaignReport(String id, String name, String playbook, Map<String
             return m;
         }).toList());
         out.put("activity", a);
+        if (experiment != null) {
+            out.put("experiment", experimentMap(experiment));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> experimentMap(ExperimentReport e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("groups", e.groups().stream().map(g -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", g.id());
+            m.put("holdout", g.holdout());
+            m.put("share", g.share());
+            m.put("contacts", g.contacts());
+            Map<String, Object> sent = new LinkedHashMap<>();
+            sent.put("email", g.emailSent());
+            sent.put("sms", g.smsSent());
+            m.put("sent", sent);
+            m.put("conversions", g.conversions());
+            m.put("conversionRate", g.conversionRate());
+            if (g.lift() != null) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("difference", g.lift().difference());
+                l.put("ci95", List.of(g.lift().low(), g.lift().high()));
+                l.put("relative", g.lift().relative());
+                l.put("call", g.lift().call());
+                m.put("lift", l);
+            }
+            return m;
+        }).toList());
+        out.put("interval", e.interval());
+        if (e.goal() != null) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("event", e.goal().event());
+            g.put("within", e.goal().within());
+            g.put("conversions", e.goal().conversions());
+            g.put("credited", e.goal().credited().stream().map(c -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("channel", c.channel());
+                m.put("step", c.step());
+                m.put("conversions", c.conversions());
+                return m;
+            }).toList());
+            g.put("notCredited", e.goal().notCredited());
+            out.put("goal", g);
+        } else {
+            out.put("goal", null);
+        }
         return out;
     }
 

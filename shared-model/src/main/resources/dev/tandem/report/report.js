@@ -149,6 +149,156 @@
     });
   }
 
+  // --- experiment and goal --------------------------------------------------------------------------------------
+  var CALL = { "too-small": "too small to call", better: "better than holdout", worse: "worse than holdout",
+    "no-difference-yet": "no difference yet" };
+  var CALL_COLOR = { "too-small": MUTED, better: "#059669", worse: "#dc2626", "no-difference-yet": INK };
+  function groupName(g) { return g.holdout ? "holdout" : "variant " + g.id; }
+  function percent(r) { return (100 * r).toFixed(2) + "%"; }
+  function points(d) { return (d > 0 ? "+" : d < 0 ? "\u2212" : "") + Math.abs(100 * d).toFixed(2) + " pp"; }
+  function tick(d) { return (d > 0 ? "+" : d < 0 ? "\u2212" : "") + parseFloat(Math.abs(100 * d).toFixed(2)) + " pp"; }
+  // PT72H (a Duration as the API writes it) as "3 days"; anything else as it is, without its PT.
+  function span(iso) {
+    var m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(iso);
+    if (!m) { return iso; }
+    var h = parseInt(m[1] || "0", 10);
+    if (!m[2] && !m[3] && h > 0 && h % 24 === 0) { return h / 24 + (h === 24 ? " day" : " days"); }
+    return iso.substring(2).toLowerCase();
+  }
+  // The half-width of the lift axis: past every bound, in 1-2-5 steps, at most 100 points (no bound is beyond).
+  function niceExtent(v) {
+    if (!(v > 0)) { return 0.01; }
+    var p = Math.pow(10, Math.floor(Math.log10(v))), n = v / p;
+    return Math.min(1, (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p);
+  }
+  function groups(parent, c, x) {
+    var cols = [["contacts", "contacts", ""], ["sent", "email sent", "email"], ["sent", "SMS sent", "sms"],
+      ["conversions", "conversions", ""], ["rate", "conversion rate", ""]];
+    var rowH = 26, top = 22, labelW = 160, colW = 100, barW = 200, W = labelW + cols.length * colW + barW;
+    var s = svg("svg", { width: W, height: top + x.groups.length * rowH + 4, "class": "groups", "data-campaign": c.id,
+      role: "img", "aria-label": "experiment groups" }, parent);
+    var head = svg("g", { "class": "axis" }, s);
+    cols.forEach(function (col, j) {
+      svg("text", { x: labelW + (j + 1) * colW - 8, y: 14, "text-anchor": "end" }, head, col[1]);
+    });
+    var maxRate = Math.max.apply(null, [0].concat(x.groups.map(function (g) { return g.conversionRate; })));
+    x.groups.forEach(function (g, i) {
+      var y = top + i * rowH;
+      var row = svg("g", { "class": "group", "data-campaign": c.id, "data-group": g.id, "data-share": g.share }, s);
+      svg("text", { x: 0, y: y + 17 }, row, groupName(g) + " \u00b7 " + Math.round(1000 * g.share) / 10 + "% of contacts");
+      var values = [g.contacts, g.sent.email, g.sent.sms, g.conversions, g.conversionRate];
+      cols.forEach(function (col, j) {
+        var keys = { "data-campaign": c.id, "data-group": g.id, "data-stage": col[0] };
+        if (col[2]) { keys["data-channel"] = col[2]; }
+        svg("text", Object.assign({ "class": "value", x: labelW + (j + 1) * colW - 8, y: y + 17, "text-anchor": "end",
+          "data-value": values[j] }, keys), row, col[0] === "rate" ? percent(values[j]) : String(values[j]));
+      });
+      var x0 = labelW + cols.length * colW + 8, w = barW - 16;
+      svg("rect", { x: x0, y: y + 6, width: w, height: rowH - 12, fill: "#f3f4f6", rx: 3 }, row);
+      svg("rect", { x: x0, y: y + 6, width: maxRate > 0 ? w * g.conversionRate / maxRate : 0, height: rowH - 12,
+        fill: g.holdout ? MUTED : COLOR.conversion, rx: 3 }, row);
+      tip(row, groupName(g) + ": " + g.contacts + " contacts, " + g.sent.email + " emails and " + g.sent.sms
+        + " SMS sent, " + g.conversions + " converted (" + percent(g.conversionRate) + ")"
+        + (g.holdout ? "; held out: enrolled and counted, sent nothing" : ""));
+    });
+  }
+  function lifts(parent, c, x) {
+    var vs = x.groups.filter(function (g) { return g.lift; });
+    var W = 900, labelW = 110, textW = 410, T = 22, rowH = 30, B = 30, n = vs.length;
+    var plotL = labelW, plotR = W - textW, pw = plotR - plotL;
+    var ext = niceExtent(1.05 * Math.max.apply(null, vs.map(function (g) {
+      return Math.max(Math.abs(g.lift.ci95[0]), Math.abs(g.lift.ci95[1]), Math.abs(g.lift.difference));
+    })));
+    var X = function (d) { return plotL + pw * (d + ext) / (2 * ext); };
+    var s = svg("svg", { width: W, height: T + n * rowH + B, "class": "lifts", "data-campaign": c.id, role: "img",
+      "aria-label": "lift over the holdout with its 95% interval" }, parent);
+    var axis = svg("g", { "class": "axis" }, s);
+    var bottom = T + n * rowH;
+    svg("line", { x1: plotL, x2: plotR, y1: bottom, y2: bottom }, axis);
+    [-ext, -ext / 2, 0, ext / 2, ext].forEach(function (v) {
+      svg("line", { x1: X(v), x2: X(v), y1: bottom, y2: bottom + 4 }, axis);
+      svg("text", { x: X(v), y: bottom + 17, "text-anchor": "middle" }, axis, tick(v));
+    });
+    var headX = [plotR + 12, plotR + 100, plotR + 270];
+    ["lift", "95% interval", "call"].forEach(function (h, j) { svg("text", { x: headX[j], y: 14 }, axis, h); });
+    svg("line", { "class": "zero", x1: X(0), x2: X(0), y1: T - 4, y2: bottom, stroke: INK, "stroke-width": 1,
+      "data-value": 0 }, s);
+    vs.forEach(function (g, i) {
+      var l = g.lift, y = T + i * rowH + rowH / 2, color = CALL_COLOR[l.call] || INK;
+      var keys = { "data-campaign": c.id, "data-group": g.id };
+      var row = svg("g", Object.assign({ "class": "lift", "data-call": l.call }, keys), s);
+      svg("text", { x: 0, y: y + 4 }, row, groupName(g));
+      svg("line", { x1: X(l.ci95[0]), x2: X(l.ci95[1]), y1: y, y2: y, stroke: color, "stroke-width": 2 }, row);
+      [l.ci95[0], l.ci95[1]].forEach(function (b) {
+        svg("line", { x1: X(b), x2: X(b), y1: y - 6, y2: y + 6, stroke: color, "stroke-width": 2 }, row);
+      });
+      svg("circle", { cx: X(l.difference), cy: y, r: 5, fill: color }, row);
+      svg("text", Object.assign({ "class": "value", x: headX[0], y: y + 4, "data-stage": "lift", "data-value": l.difference }, keys),
+        row, points(l.difference));
+      svg("text", Object.assign({ x: headX[1], y: y + 4, "data-stage": "lift-low", "data-value": l.ci95[0] }, keys), row, points(l.ci95[0]));
+      svg("text", { "class": "muted", x: headX[1] + 70, y: y + 4 }, row, "to");
+      svg("text", Object.assign({ x: headX[1] + 90, y: y + 4, "data-stage": "lift-high", "data-value": l.ci95[1] }, keys), row, points(l.ci95[1]));
+      svg("text", Object.assign({ "class": "value", x: headX[2], y: y + 4, fill: color, "data-stage": "call", "data-value": l.call }, keys),
+        row, CALL[l.call] || l.call);
+      var held = x.groups.filter(function (h) { return h.holdout; })[0];
+      tip(row, groupName(g) + " converted " + percent(g.conversionRate) + ", the holdout " + (held ? percent(held.conversionRate) : "-")
+        + ": " + points(l.difference) + (l.relative === null ? "" : " (" + (l.relative > 0 ? "+" : "") + Math.round(100 * l.relative)
+        + "% relative)") + "\n95% interval " + points(l.ci95[0]) + " to " + points(l.ci95[1]) + ": " + (CALL[l.call] || l.call)
+        + (l.call === "too-small" ? " (too few conversions, or non-conversions, in a group for the interval to hold)" : ""));
+    });
+    if (x.interval) { html("p", { "class": "others" }, parent, "Lift: " + x.interval + "."); }
+  }
+  function credited(parent, c, gl, held) {
+    html("h4", {}, parent, "Goal");
+    var row = html("div", { "class": "row" }, parent);
+    var card = html("div", { "class": "card", "data-campaign": c.id, "data-measure": "goal-conversions" }, row);
+    html("span", { "class": "big value", "data-campaign": c.id, "data-measure": "goal-conversions" }, card, String(gl.conversions));
+    card.appendChild(document.createTextNode("goal conversions: " + gl.event + " within " + span(gl.within)
+      + " of the first message" + (held ? " (of enrolment, for the holdout)" : "")));
+    html("h4", {}, parent, "Conversions credited last-touch");
+    var rows = gl.credited.map(function (k) { return { channel: k.channel, step: k.step, n: k.conversions }; });
+    if (gl.notCredited > 0) { rows.push({ channel: "", step: "", n: gl.notCredited }); }
+    if (rows.length === 0) {
+      html("p", { "class": "empty" }, parent, "No goal conversion yet.");
+      return;
+    }
+    var rowH = 24, labelW = 300, width = 640, barW = width - labelW - 60;
+    var max = Math.max.apply(null, rows.map(function (r) { return r.n; }));
+    var s = svg("svg", { width: width, height: rows.length * rowH + 4, "class": "credited", role: "img",
+      "aria-label": "goal conversions credited last-touch" }, parent);
+    rows.forEach(function (r, i) {
+      var y = i * rowH, none = r.channel === "";
+      var keys = none ? { "data-campaign": c.id, "data-stage": "not-credited" }
+          : { "data-campaign": c.id, "data-stage": "credited", "data-channel": r.channel, "data-step": r.step };
+      var g = svg("g", Object.assign({ "class": "credit", "data-value": r.n }, keys), s);
+      svg("text", { x: 0, y: y + 16 }, g, none ? "no message before it" + (held ? " (the holdout's, for one)" : "")
+        : (CHANNEL[r.channel] || r.channel) + " \u00b7 step " + r.step);
+      svg("rect", { x: labelW, y: y + 4, width: Math.max(2, barW * r.n / max), height: rowH - 8,
+        fill: none ? MUTED : COLOR[r.channel] || MUTED, rx: 3 }, g);
+      svg("text", Object.assign({ "class": "value", x: labelW + barW + 8, y: y + 16 }, keys), g, String(r.n));
+      tip(g, none ? r.n + " goal conversions had no message of the campaign before them in the window"
+        : r.n + " goal conversions credited to their last message before them: " + (CHANNEL[r.channel] || r.channel)
+        + " of step " + r.step);
+    });
+  }
+  function experiment(parent, c) {
+    var x = c.experiment;
+    var box = html("div", { "class": "experiment", "data-campaign": c.id }, parent);
+    if (x.groups.length > 0) {
+      groups(box, c, x);
+      if (!x.goal) {
+        html("p", { "class": "empty" }, box, "This campaign has no goal: its groups' conversions are not counted.");
+      }
+      if (x.groups.some(function (g) { return g.holdout; })) {
+        html("h4", {}, box, "Lift over the holdout");
+        lifts(box, c, x);
+      } else {
+        html("p", { "class": "empty" }, box, "No holdout: each group is counted, and no lift is drawn.");
+      }
+    }
+    if (x.goal) { credited(box, c, x.goal, x.groups.some(function (g) { return g.holdout; })); }
+  }
+
   // --- one campaign ----------------------------------------------------------------------------------------------
   function campaign(c) {
     var sec = html("section", { "class": "campaign", "data-campaign": c.id }, root);
@@ -163,6 +313,11 @@
     [["machine opens", e.opens.machine], ["bounces", e.bounces], ["complaints", e.complaints],
       ["unsubscribes", e.unsubscribes], ["email unknown", e.unknown], ["SMS failed", m.failed], ["SMS unknown", m.unknown]]
       .forEach(function (p) { html("span", {}, others, p[0] + ": " + p[1]); });
+
+    if (c.experiment) {
+      html("h3", {}, sec, "Experiment");
+      experiment(sec, c);
+    }
 
     html("h3", {}, sec, "Funnel per step");
     var steps = html("div", { "class": "row" }, sec);

@@ -1,6 +1,8 @@
 package dev.tandem.report;
 
 import dev.tandem.campaign.Campaign;
+import dev.tandem.experiment.Lift;
+import dev.tandem.experiment.Reading;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class CampaignReportTest {
 
@@ -154,5 +158,125 @@ class CampaignReportTest {
         CampaignReport.Activity a = CampaignReport.activity(Map.of());
         assertEquals(List.of(), a.buckets());
         assertEquals(6, a.lines().size());
+    }
+
+    private static Campaign withExperiment(Map<String, Object> experiment, Map<String, Object> goal) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(Map.of("topic", "Winter collection", "playbook", "email-first",
+                "email", "w-email", "sms", "w-sms"));
+        if (experiment != null) {
+            m.put("experiment", experiment);
+        }
+        if (goal != null) {
+            m.put("goal", goal);
+        }
+        return Campaign.restore("winter", m);
+    }
+
+    /** A holdout of 20% and two variants of equal weight; A converts 15%, B 4%, the holdout 5%. */
+    private static final Map<String, Long> EXPERIMENT_COUNTERS = counters(
+            "email.sent", 380, "sms.sent", 90, "conversion", 43,
+            "variant/A/contacts", 200, "variant/A/email.sent", 190, "variant/A/sms.sent", 50, "variant/A/conversions", 30,
+            "variant/B/contacts", 200, "variant/B/email.sent", 190, "variant/B/sms.sent", 40, "variant/B/conversions", 8,
+            "variant/holdout/contacts", 100, "variant/holdout/conversions", 5,
+            "goal.conversions", 43, "attributed/email/email", 25, "attributed/sms/sms", 9, "attributed/sms/clickNoConversion", 4);
+
+    @Test
+    void theExperimentHasEachVariantThenTheHoldoutWithTheStatsRoutesNumbersAndEachVariantsLift() {
+        // given a campaign with a holdout, two variants and a goal, and the counters of its groups
+        Campaign c = withExperiment(Map.of("holdout", 0.2, "variants", List.of(Map.of("id", "A"), Map.of("id", "B"))),
+                Map.of("event", "conversion", "within", "P3D"));
+
+        // when
+        CampaignReport.ExperimentReport e = CampaignReport.of(c, EXPERIMENT_COUNTERS, Map.of()).experiment();
+
+        // then the groups come in the experiment's order, the holdout last, with the counters of each
+        assertEquals(List.of("A", "B", "holdout"), e.groups().stream().map(CampaignReport.Group::id).toList());
+        assertEquals(new CampaignReport.Group("holdout", 0.2, 100, 0, 0, 5, 0.05, null), e.group("holdout"));
+        CampaignReport.Group a = e.group("A");
+        assertEquals(List.of(0.4, 200L, 190L, 50L, 30L, 0.15),
+                List.of(a.share(), a.contacts(), a.emailSent(), a.smsSent(), a.conversions(), a.conversionRate()));
+        assertEquals(40L, e.group("B").smsSent());
+
+        // and each variant's lift is Newcombe's interval of its rate against the holdout's, as the stats route rounds it
+        Lift liftA = Lift.of(30, 200, 5, 100);
+        assertEquals(new CampaignReport.LiftReport(0.1, Lift.round(liftA.low()), Lift.round(liftA.high()), 2.0, "better"), a.lift());
+        assertEquals(0.0247, a.lift().low(), 0.0005, "above zero: A is better than the holdout");
+        CampaignReport.LiftReport b = e.group("B").lift();
+        assertEquals(-0.01, b.difference(), 1e-12);
+        assertEquals("no-difference-yet", b.call());
+        assertEquals(-0.2, b.relative(), 1e-12);
+        assertEquals(true, b.low() < 0 && b.high() > 0, "the interval holds zero: " + b);
+        assertEquals(Reading.INTERVAL, e.interval());
+
+        // and the goal's conversions are credited by channel, then step; those of no message are the rest
+        assertEquals(new CampaignReport.GoalReport("conversion", "PT72H", 43, List.of(
+                new CampaignReport.Credit("email", "email", 25),
+                new CampaignReport.Credit("sms", "clickNoConversion", 4),
+                new CampaignReport.Credit("sms", "sms", 9)), 5), e.goal());
+    }
+
+    @Test
+    void theExperimentSectionReadsTheSameNumbersAsTheStatsRoute() {
+        Campaign c = withExperiment(Map.of("holdout", 0.2, "variants", List.of(Map.of("id", "A"), Map.of("id", "B"))),
+                Map.of("event", "conversion"));
+
+        Map<String, Object> page = CampaignReport.of(c, EXPERIMENT_COUNTERS, Map.of()).toMap();
+
+        Map<?, ?> route = (Map<?, ?>) Reading.of(c.experiment(), c.goal(), EXPERIMENT_COUNTERS).get("experiment");
+        Map<?, ?> drawn = (Map<?, ?>) page.get("experiment");
+        List<?> groups = (List<?>) drawn.get("groups");
+        Map<?, ?> variants = (Map<?, ?>) route.get("variants");
+        for (String id : List.of("A", "B")) {
+            Map<?, ?> g = (Map<?, ?>) groups.stream().filter(x -> id.equals(((Map<?, ?>) x).get("id"))).findFirst().orElseThrow();
+            Map<?, ?> r = (Map<?, ?>) variants.get(id);
+            for (String k : List.of("share", "contacts", "sent", "conversions", "conversionRate", "lift")) {
+                assertEquals(r.get(k), g.get(k), id + " " + k);
+            }
+            assertEquals(false, g.get("holdout"));
+        }
+        Map<?, ?> held = (Map<?, ?>) groups.get(2);
+        assertEquals(true, held.get("holdout"));
+        for (String k : List.of("share", "contacts", "sent", "conversions", "conversionRate")) {
+            assertEquals(((Map<?, ?>) route.get("holdout")).get(k), held.get(k), "holdout " + k);
+        }
+        assertFalse(held.containsKey("lift"));
+        Map<?, ?> goal = (Map<?, ?>) drawn.get("goal");
+        assertEquals(43L, goal.get("conversions"));
+        assertEquals(List.of(Map.of("channel", "email", "step", "email", "conversions", 25L),
+                Map.of("channel", "sms", "step", "clickNoConversion", "conversions", 4L),
+                Map.of("channel", "sms", "step", "sms", "conversions", 9L)), goal.get("credited"));
+        assertEquals(5L, goal.get("notCredited"));
+    }
+
+    @Test
+    void variantsWithoutAHoldoutHaveNoLiftAndACampaignWithAGoalAloneHasNoGroups() {
+        // given two variants and no holdout, without a goal; and a campaign with a goal and no experiment
+        Campaign twoWays = withExperiment(Map.of("variants", List.of(Map.of("id", "A"), Map.of("id", "B", "weight", 3))), null);
+        Campaign goalOnly = withExperiment(null, Map.of("event", "custom.signup"));
+
+        // when
+        CampaignReport.ExperimentReport e = CampaignReport.of(twoWays, EXPERIMENT_COUNTERS, Map.of()).experiment();
+        CampaignReport.ExperimentReport g = CampaignReport.of(goalOnly, EXPERIMENT_COUNTERS, Map.of()).experiment();
+
+        // then
+        assertEquals(List.of("A", "B"), e.groups().stream().map(CampaignReport.Group::id).toList());
+        assertEquals(List.of(0.25, 0.75), e.groups().stream().map(CampaignReport.Group::share).toList());
+        assertNull(e.group("A").lift());
+        assertNull(e.interval());
+        assertNull(e.goal());
+        assertEquals(List.of(), g.groups());
+        assertEquals("custom.signup", g.goal().event());
+        assertEquals(43L, g.goal().conversions());
+    }
+
+    @Test
+    void aCampaignWithoutExperimentOrGoalHasNoExperimentAndItsPageDataIsAsBefore() {
+        // given a campaign with neither, whose counters name groups all the same
+        CampaignReport r = CampaignReport.of(emailFirst(), EXPERIMENT_COUNTERS, Map.of());
+
+        // then
+        assertNull(r.experiment());
+        assertEquals(List.of("id", "name", "playbook", "stats", "funnels", "conversions", "steps", "reasons", "activity"),
+                List.copyOf(r.toMap().keySet()));
     }
 }

@@ -98,4 +98,52 @@ class ReportPageTest {
         assertEquals(2 * 3600, wallAfter - wallBefore, "two hours of wall clock for three real hours");
         assertEquals("America/New_York", map.get("zone"));
     }
+
+    @Test
+    void theExperimentIsInThePageDataOnlyForACampaignWithOne() {
+        // given the same counters for a campaign with a holdout, a variant and a goal, and for one with neither
+        Map<String, Long> raw = Map.of("variant/A/contacts", 9L, "variant/A/conversions", 3L, "variant/holdout/contacts", 1L,
+                "goal.conversions", 3L, "attributed/email/message", 3L);
+        Campaign tested = Campaign.restore("tested", Map.of("playbook", "best-channel", "email", "e",
+                "experiment", Map.of("holdout", 0.1), "goal", Map.of("event", "conversion")));
+        Campaign plain = Campaign.restore("plain", Map.of("playbook", "best-channel", "email", "e"));
+
+        // when
+        String withOne = data(ReportPage.render(Report.of(CampaignReport.of(tested, raw, Map.of()))));
+        String without = data(ReportPage.render(Report.of(CampaignReport.of(plain, raw, Map.of()))));
+
+        // then
+        assertTrue(withOne.contains("\"experiment\":{\"groups\":[{\"id\":\"A\",\"holdout\":false,\"share\":0.9,\"contacts\":9,"
+                + "\"sent\":{\"email\":0,\"sms\":0},\"conversions\":3,\"conversionRate\":0.3333,\"lift\":{"), withOne);
+        assertTrue(withOne.contains("\"credited\":[{\"channel\":\"email\",\"step\":\"message\",\"conversions\":3}],\"notCredited\":0"), withOne);
+        assertFalse(without.contains("\"experiment\""), without);
+    }
+
+    /** The page's embedded JSON. */
+    private static String data(String page) {
+        Matcher m = SCRIPT.matcher(page);
+        while (m.find()) {
+            if (m.group(1).contains("id=\"tandem-data\"")) {
+                return m.group(2);
+            }
+        }
+        throw new AssertionError("no data element in the page");
+    }
+
+    @Test
+    void theScriptWritesTextOnlyNeverMarkup() throws Exception {
+        String page = ReportPage.render(report("Winter", List.of()));
+        Matcher m = SCRIPT.matcher(page);
+        String drawing = null;
+        while (m.find()) {
+            if (m.group(1).isBlank()) {
+                drawing = m.group(2);
+            }
+        }
+
+        assertTrue(drawing.contains("textContent"), "the script does write text");
+        for (String markup : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")) {
+            assertFalse(drawing.contains(markup), "the script never parses text as markup or code: " + markup);
+        }
+    }
 }
