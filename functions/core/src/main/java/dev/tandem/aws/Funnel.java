@@ -50,7 +50,8 @@ public final class Funnel {
     /** Counters a store wrote for a campaign (totals; per-step and per-hour names are passed over). */
     public static synchronized void counted(String campaign, Map<String, Long> written) {
         written.forEach((name, n) -> {
-            if (!name.startsWith(CampaignStats.STEP) && !name.startsWith(CampaignStats.HOUR)) {
+            // Totals only: per step, per hour, per experiment group and the goal's counts are the report's, not metrics.
+            if (name.indexOf('/') < 0) {
                 counters.computeIfAbsent(campaign, k -> new TreeMap<>()).merge(name, n, Long::sum);
             }
         });

@@ -91,13 +91,15 @@ class FunnelTest {
     @Test
     void theStatsCountersBecomeTheFunnelByChannelAndCampaign() {
         Funnel.counted("winter", Map.of("email.sent", 3L, "email.open.human", 2L, "email.open.machine", 1L,
-                "step/email-1/email.sent", 3L, "at/2026-12-01T17/email.sent", 3L));
+                "step/email-1/email.sent", 3L, "at/2026-12-01T17/email.sent", 3L, "variant/B/email.sent", 2L));
         Funnel.counted("winter", Map.of("sms.sent", 1L, "sms.reply", 1L, "conversion", 1L));
         Funnel.counted("spring", Map.of("email.sent", 5L));
         List<Map<String, Object>> lines = emitted(true);
 
         Map<String, Object> winterEmail = lines.stream().filter(l -> "winter".equals(l.get("Campaign")) && "email".equals(l.get("Channel"))).findFirst().orElseThrow();
-        assertEquals(3, ((Number) winterEmail.get("Sent")).intValue(), "totals only: the step and hour names are not added");
+        assertEquals(3, ((Number) winterEmail.get("Sent")).intValue(), "totals only: the step, hour and group names are not added");
+        assertTrue(lines.stream().allMatch(l -> l.get("Channel") == null || Set.of("email", "sms").contains(l.get("Channel"))),
+                "no channel but email and sms: " + lines);
         assertEquals(2, ((Number) winterEmail.get("HumanOpens")).intValue());
         assertEquals(List.of(List.of("Stack", "Channel"), List.of("Stack", "Channel", "Campaign")), dimsOf(winterEmail, "Sent"));
         assertEquals(List.of(List.of("Stack", "Channel")), dimsOf(winterEmail, "MachineOpens"), "machine opens: per channel only");

@@ -201,6 +201,12 @@ class EventRecordsHandlerTest {
         assertEquals("quiet-hours", first.get(0).get("reason"));
         assertEquals("sms", first.get(0).get("channel"));
 
+        List<Object> withVariant = new ArrayList<>(three);
+        Map<String, Object> held = new LinkedHashMap<>();
+        held.put("M", new LinkedHashMap<>(Map.of("at", s("2026-11-27T09:30:00Z"), "action", s("skipped"), "reason", s("holdout"), "variant", s("holdout"))));
+        withVariant.add(held);
+        assertEquals("holdout", run(List.of(record("MODIFY", runItem(withVariant), runItem(three)))).get(0).get("variant"),
+                "a decision record carries the experiment group");
         List<Map<String, Object>> next = run(List.of(record("MODIFY", runItem(three), runItem(two))));
         assertEquals(1, next.size());
         assertEquals("decision:c1:welcome:-:2", next.get(0).get("id"));
