@@ -78,11 +78,11 @@ public final class CampaignService {
         Campaign c = Campaign.from(id, body, t -> campaigns.template(t).orElse(null), campaigns.policy(),
                 LinkMaker.lengthFor(publicBaseUrl));
         Optional<Campaign> before = campaigns.campaign(id);
-        if (before.isPresent() && !java.util.Objects.equals(before.get().experiment(), c.experiment())
-                && !campaigns.stats(id).isEmpty()) {
-            // Groups already decided would mean something else: a changed experiment is a new campaign.
+        if (before.isPresent() && !java.util.Objects.equals(before.get().experiment(), c.experiment()) && campaigns.launched(id)) {
+            // Contacts enrolled before would be counted in groups that mean something else: a new experiment is a new
+            // campaign (its groups and counters are keyed by the campaign).
             throw new dev.tandem.validation.ConflictException("experiment", "campaign " + id
-                    + " has decided contacts in its experiment: its experiment cannot change; make a new campaign for a new one");
+                    + " was launched: its experiment cannot be added, changed or removed; make a new campaign for a new experiment");
         }
         campaigns.putCampaign(c);
         if (before.isPresent() && before.get().recurring() != null && !before.get().recurring().equals(c.recurring())) {

@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Goal conversions (docs/experiments.md). A new {@code conversion} or {@code custom.*} event converts the contact for
- * each launch of a campaign whose goal it is, when it falls within the goal's window after the contact's first
- * message of that launch (after enrolment for the holdout), once per contact and launch. Each conversion counts for the
- * contact's group, and is credited last-touch to the channel and step of the last message before it in the window.
+ * Goal conversions (docs/experiments.md). A {@code conversion} or {@code custom.*} event converts the contact for each
+ * launch of a campaign whose goal it is, when it falls within the goal's window: from enrolment in a campaign with an
+ * experiment (every group alike), else from the contact's first message of the launch. Once per contact and launch.
+ * Each conversion counts for the contact's group, and is credited last-touch to the channel and step of the campaign's
+ * last message before it in the window.
  */
 public final class Goals {
     /** What a campaign's goal counters begin with: {@code goal.conversions}, {@code attributed/sms/sms}. */
@@ -51,7 +52,8 @@ public final class Goals {
         }
         int converted = 0;
         Map<String, Optional<Campaign>> read = new HashMap<>();
-        for (DecisionStore.RunHistory r : runs.runsOf(e.contactId())) {
+        List<DecisionStore.RunHistory> all = runs.runsOf(e.contactId());
+        for (DecisionStore.RunHistory r : all) {
             if (r.kind() != Run.Kind.LAUNCH) {
                 continue;
             }
@@ -60,8 +62,11 @@ public final class Goals {
                 continue;
             }
             String group = c.groupOf(e.contactId());
-            Instant from = Experiment.HOLDOUT.equals(group) ? r.startedAt() : firstSent(r.lines());
-            if (!c.goal().inWindow(from, e.at()) || !runs.convert(e.contactId(), r.campaign(), r.occurrence(), e.at())) {
+            // In an experiment every group's window opens at enrolment (intention to treat): a variant contact whose
+            // message was deferred or never went is compared as a holdout contact is, so the lift is not biased against
+            // the variants. Without one, the window opens at the first message.
+            Instant from = group != null ? r.startedAt() : firstSent(r.lines());
+            if (!c.goal().inWindow(from, e.at())) {
                 continue;
             }
             Map<String, Long> counters = new TreeMap<>();
@@ -69,12 +74,27 @@ public final class Goals {
             if (group != null) {
                 counters.put(CampaignStats.VARIANT + group + "/conversions", 1L);
             }
-            Map<String, Object> touch = lastSent(r.lines(), from, e.at());
-            if (touch != null) {
+            // Last touch: the campaign's last message to the contact in the window, a trigger's (a click's SMS, a
+            // reply's email) included.
+            Map<String, Object> touch = null;
+            Instant touchAt = null;
+            for (DecisionStore.RunHistory any : all) {
+                if (!any.campaign().equals(r.campaign())) {
+                    continue;
+                }
+                Map<String, Object> last = lastSent(any.lines(), from, e.at());
+                Instant at = last == null ? null : Instant.parse(String.valueOf(last.get("at")));
+                if (last != null && (touchAt == null || at.isAfter(touchAt))) {
+                    touch = last;
+                    touchAt = at;
+                }
+            }
+            if (touch != null && !Experiment.HOLDOUT.equals(group)) {
                 counters.put(ATTRIBUTED + touch.get("channel") + "/" + touch.get("step"), 1L);
             }
-            runs.count(r.campaign(), e.contactId(), counters);
-            converted++;
+            if (runs.convert(e.contactId(), r.campaign(), r.occurrence(), e.at(), counters)) {
+                converted++;
+            }
         }
         return converted;
     }

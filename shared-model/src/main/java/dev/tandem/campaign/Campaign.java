@@ -278,7 +278,7 @@ public record Campaign(
             return this;
         }
         Map<String, Object> m = new LinkedHashMap<>(toMap());
-        if (v.overrides().containsKey("playbook")) {
+        if (v.overrides().containsKey("playbook") && !playbook.wire().equals(v.overrides().get("playbook"))) {
             // Another playbook: the base's parameters of its own playbook do not carry over.
             m.remove("followUpAfter");
             m.remove("detailAfter");

@@ -36,6 +36,9 @@ public interface CampaignStore {
     /** The campaign's recurrences still running: the launches of its recurring schedules. */
     List<Launch> recurrences(String campaign);
 
+    /** Whether the campaign was ever launched (a launch of it is stored). */
+    boolean launched(String campaign);
+
     /** The campaign's counters summed over their shards. */
     Map<String, Long> stats(String campaign);
 

@@ -176,6 +176,9 @@ public interface DecisionStore extends AudienceStore {
     /** Every run of a contact (its own partition: a few items). */
     List<RunHistory> runsOf(String contactId);
 
-    /** Marks the contact converted for a launch of a campaign; false when it was already (a contact converts once). */
-    boolean convert(String contactId, String campaign, String occurrence, java.time.Instant at);
+    /**
+     * Marks the contact converted for a launch of a campaign and adds {@code counters} to the campaign's, in one write:
+     * false, and nothing added, when it was converted already (a contact converts once).
+     */
+    boolean convert(String contactId, String campaign, String occurrence, java.time.Instant at, java.util.Map<String, Long> counters);
 }

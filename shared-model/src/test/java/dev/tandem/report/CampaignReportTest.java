@@ -209,7 +209,7 @@ class CampaignReportTest {
         assertEquals(Reading.INTERVAL, e.interval());
 
         // and the goal's conversions are credited by channel, then step; those of no message are the rest
-        assertEquals(new CampaignReport.GoalReport("conversion", "PT72H", 43, List.of(
+        assertEquals(new CampaignReport.GoalReport("conversion", "P3D", 43, List.of(
                 new CampaignReport.Credit("email", "email", 25),
                 new CampaignReport.Credit("sms", "clickNoConversion", 4),
                 new CampaignReport.Credit("sms", "sms", 9)), 5), e.goal());

@@ -488,7 +488,11 @@ public class InMemoryDecisionStore implements DecisionStore {
     }
 
     @Override
-    public synchronized boolean convert(String contactId, String campaign, String occurrence, Instant at) {
-        return converted.add(contactId + "#" + campaign + "#" + occurrence);
+    public synchronized boolean convert(String contactId, String campaign, String occurrence, Instant at, Map<String, Long> counters) {
+        if (!converted.add(contactId + "#" + campaign + "#" + occurrence)) {
+            return false;
+        }
+        count(campaign, contactId, counters);
+        return true;
     }
 }

@@ -207,6 +207,14 @@ public final class DynamoCampaignStore implements CampaignStore {
     }
 
     @Override
+    public boolean launched(String campaign) {
+        return db.query(q -> q.tableName(config.table()).limit(1).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :launch)")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.campaign(campaign)), ":launch", s(Keys.launch("")))))
+                .count() > 0;
+    }
+
+    @Override
     public Map<String, Long> stats(String campaign) {
         Map<String, Long> out = new TreeMap<>();
         sum(campaign, Keys.STATS_PREFIX, (sk, name) -> name, out);

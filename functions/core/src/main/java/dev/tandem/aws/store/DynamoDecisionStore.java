@@ -860,17 +860,31 @@ public final class DynamoDecisionStore implements DecisionStore {
         return out;
     }
 
+    /**
+     * The marker and the counters in one transaction: a conversion is never marked without being counted (a retried
+     * post would then count nothing), nor counted twice. Goal conversions are rare beside sends, so the stats shard in
+     * a transaction is not the hot spot the sends' counters would make it.
+     */
     @Override
-    public boolean convert(String contactId, String campaign, String occurrence, Instant at) {
+    public boolean convert(String contactId, String campaign, String occurrence, Instant at, Map<String, Long> counters) {
         Map<String, AttributeValue> item = key(Keys.contact(contactId), "GOAL#" + campaign + "#" + occurrence);
         item.put(Keys.TYPE, s("goal"));
         item.put("at", s(at.toString()));
         item.put(Keys.EXPIRES_AT, n(EventItems.expiry(at, config.retention())));
+        List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes = new ArrayList<>();
+        writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(config.table())
+                .item(item).conditionExpression("attribute_not_exists(PK)")).build());
+        for (software.amazon.awssdk.services.dynamodb.model.Update u : RunItems.count(campaign, contactId, counters, config)) {
+            writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(u).build());
+        }
         try {
-            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
+            Writes.transact(db, writes);
             return true;
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
-            return false;
+        } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+            if (Transactions.conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
         }
     }
 }
