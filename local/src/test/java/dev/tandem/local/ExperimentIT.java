@@ -64,6 +64,16 @@ class ExperimentIT {
         }
         assertEquals(6, contacts, "every contact of the launch is counted in one group: " + stats);
 
+        // A goal converts a contact once; the same event posted again (a retried request) counts nothing more.
+        Map<String, Object> signup = Map.of("eventId", "s1", "contactId", "x0", "type", "custom.signup",
+                "at", java.time.Instant.now().toString());
+        api.ok("POST", "/events", signup);
+        api.ok("POST", "/events", signup);
+        api.ok("POST", "/events", Map.of("eventId", "s2", "contactId", "x0", "type", "custom.signup",
+                "at", java.time.Instant.now().toString()));
+        Map<?, ?> goal = (Map<?, ?>) api.ok("GET", "/campaigns/x/stats", null).json().get("goal");
+        assertEquals(1, ((Number) goal.get("conversions")).intValue(), "x0 converted once: " + goal);
+
         LocalClient.Response changed = api.call("PUT", "/campaigns/x", campaign(Map.of("holdout", 0.2,
                 "variants", List.of(Map.of("id", "A"), Map.of("id", "B", "sms", "x-sms")))));
         assertEquals(409, changed.status(), changed.body());
