@@ -44,14 +44,7 @@ public record Experiment(double holdout, List<Variant> variants) {
 
     /** Reads {@code {"holdout": 0.1, "variants": [{"id": "A", "weight": 1, ...}]}}, naming the field of a problem. */
     public static Experiment parse(String field, Object raw) {
-        if (!(raw instanceof Map<?, ?> m)) {
-            throw new InvalidInputException(field, field + " must be an object");
-        }
-        for (Object k : m.keySet()) {
-            if (!Set.of("holdout", "variants").contains(String.valueOf(k))) {
-                throw new InvalidInputException(field + "." + k, "unknown experiment field " + k + "; use holdout and variants");
-            }
-        }
+        Map<?, ?> m = dev.tandem.validation.Checks.object(field, raw, "experiment", List.of("holdout", "variants"));
         double holdout = 0;
         Object h = m.get("holdout");
         if (h != null) {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What converts a contact of a campaign (docs/experiments.md): a {@code conversion} or a {@code custom.*} event within
@@ -19,14 +18,7 @@ public record Goal(String event, Duration within) {
     public static final Duration DEFAULT_WITHIN = Duration.ofDays(7);
 
     public static Goal parse(String field, Object raw) {
-        if (!(raw instanceof Map<?, ?> m)) {
-            throw new InvalidInputException(field, field + " must be an object");
-        }
-        for (Object k : m.keySet()) {
-            if (!Set.of("event", "within").contains(String.valueOf(k))) {
-                throw new InvalidInputException(field + "." + k, "unknown goal field " + k + "; use event and within");
-            }
-        }
+        Map<?, ?> m = Checks.object(field, raw, "goal", java.util.List.of("event", "within"));
         Object e = m.get("event");
         if (!(e instanceof String event) || !(event.equals(EventType.CONVERSION.wire()) || event.matches("custom\\.[A-Za-z0-9_.-]{1,64}"))) {
             throw new InvalidInputException(field + ".event", field + ".event must be conversion or custom.NAME");

@@ -26,6 +26,24 @@ public final class Checks {
     }
 
     /** Ids end up in keys and SES message tags, so they keep to the characters both allow. */
+    /**
+     * A JSON object with only the fields named: else 400 naming {@code field} ("must be an object") or the unknown
+     * field ("unknown goal field x; use event and within").
+     */
+    public static java.util.Map<?, ?> object(String field, Object raw, String noun, java.util.List<String> allowed) {
+        if (!(raw instanceof java.util.Map<?, ?> m)) {
+            throw new InvalidInputException(field, field + " must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!allowed.contains(String.valueOf(k))) {
+                String use = allowed.size() == 1 ? allowed.get(0)
+                        : String.join(", ", allowed.subList(0, allowed.size() - 1)) + " and " + allowed.get(allowed.size() - 1);
+                throw new InvalidInputException(field + "." + k, "unknown " + noun + " field " + k + "; use " + use);
+            }
+        }
+        return m;
+    }
+
     public static String id(String field, String value) {
         String v = required(field, value);
         if (v.length() > MAX_ID_LENGTH) {
