@@ -55,13 +55,7 @@ class ReportPageTest {
     void theInlineScriptIsTheOneThePolicyAllowsAndNothingIsLoadedFromElsewhere() throws Exception {
         String page = ReportPage.render(report("Winter", List.of()));
 
-        Matcher m = SCRIPT.matcher(page);
-        String drawing = null;
-        while (m.find()) {
-            if (m.group(1).isBlank()) {
-                drawing = m.group(2);
-            }
-        }
+        String drawing = drawingScript(page);
         String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(drawing.getBytes(StandardCharsets.UTF_8)));
         assertTrue(ReportPage.CONTENT_SECURITY_POLICY.contains("script-src 'sha256-" + hash + "'"), ReportPage.CONTENT_SECURITY_POLICY);
         assertTrue(ReportPage.CONTENT_SECURITY_POLICY.startsWith("default-src 'none'"));
@@ -133,6 +127,16 @@ class ReportPageTest {
     @Test
     void theScriptWritesTextOnlyNeverMarkup() throws Exception {
         String page = ReportPage.render(report("Winter", List.of()));
+        String drawing = drawingScript(page);
+
+        assertTrue(drawing.contains("textContent"), "the script does write text");
+        for (String markup : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")) {
+            assertFalse(drawing.contains(markup), "the script never parses text as markup or code: " + markup);
+        }
+    }
+
+    /** The page's drawing script: its one script element without attributes (the data's has a type). */
+    private static String drawingScript(String page) {
         Matcher m = SCRIPT.matcher(page);
         String drawing = null;
         while (m.find()) {
@@ -140,10 +144,6 @@ class ReportPageTest {
                 drawing = m.group(2);
             }
         }
-
-        assertTrue(drawing.contains("textContent"), "the script does write text");
-        for (String markup : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")) {
-            assertFalse(drawing.contains(markup), "the script never parses text as markup or code: " + markup);
-        }
+        return drawing;
     }
 }
