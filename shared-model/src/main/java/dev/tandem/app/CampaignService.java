@@ -57,7 +57,7 @@ public final class CampaignService {
      */
     public MessageTemplate putTemplate(String id, Object body, String publicBaseUrl) {
         MessageTemplate t = MessageTemplate.from(id, body);
-        refuseIfInvalidating(campaigns.campaigns().stream().filter(c -> c.templateIds().contains(id)).toList(),
+        refuseIfInvalidating(withOptIn(campaigns.campaigns(), campaigns.policy()).stream().filter(c -> c.templateIds().contains(id)).toList(),
                 tid -> tid.equals(id) ? t : campaigns.template(tid).orElse(null), campaigns.policy(), publicBaseUrl,
                 "body", "template " + id);
         campaigns.putTemplate(t);
@@ -106,10 +106,29 @@ public final class CampaignService {
     public ContactPolicy putPolicy(Object body, String publicBaseUrl) {
         ContactPolicy p = ContactPolicy.from(body);
         Map<String, MessageTemplate> read = new java.util.HashMap<>();
+        if (p.smsOptInTemplate() != null) {
+            try {
+                Campaign.smsOptIn(p.smsOptInTemplate()).check(tid -> campaigns.template(tid).orElse(null), p,
+                        LinkMaker.lengthFor(publicBaseUrl));
+            } catch (dev.tandem.validation.InvalidInputException e) {
+                throw new dev.tandem.validation.InvalidInputException("policy.smsOptInTemplate",
+                        "policy.smsOptInTemplate: " + e.getMessage());
+            }
+        }
         refuseIfInvalidating(campaigns.campaigns(), tid -> read.computeIfAbsent(tid, k -> campaigns.template(k).orElse(null)),
                 p, publicBaseUrl, "policy", "this policy");
         campaigns.putPolicy(p);
         return p;
+    }
+
+    /** The stored campaigns and, when the policy names an opt-in template, the campaign that sends it. */
+    private static List<Campaign> withOptIn(List<Campaign> stored, ContactPolicy policy) {
+        if (policy.smsOptInTemplate() == null) {
+            return stored;
+        }
+        List<Campaign> all = new java.util.ArrayList<>(stored);
+        all.add(Campaign.smsOptIn(policy.smsOptInTemplate()));
+        return all;
     }
 
     private static void refuseIfInvalidating(List<Campaign> affected, java.util.function.Function<String, MessageTemplate> templates,
@@ -251,14 +270,19 @@ public final class CampaignService {
         return target("unsubscribe", code);
     }
 
-    /** {@code POST /u/{code}}: one-click unsubscribe (RFC 8058), once, however often it is posted. */
-    public void unsubscribe(String code, Instant now) {
+    /**
+     * {@code POST /u/{code}}: one-click unsubscribe (RFC 8058), once, however often it is posted. {@code evidence} is what
+     * the request showed (the IP address and user agent that posted it), kept in the consent history.
+     */
+    public void unsubscribe(String code, Instant now, Map<String, String> evidence) {
         CampaignStore.Target t = target("unsubscribe", code);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", "one-click");
         engagements.record(new Engagement(new TimelineEvent(EventIds.of("unsubscribe", code), t.contactId(),
                 EventType.EMAIL_UNSUBSCRIBE.wire(), now, t.campaign(), t.step(), null, data),
-                new ProfileChange(Channel.EMAIL, null, Consent.unsubscribed("one-click", now)), List.of(), null, false, false));
+                new ProfileChange(Channel.EMAIL, null, Consent.unsubscribed(Consent.UNSUBSCRIBE_LINK, now)
+                        .withEvidence(Consent.evidence("link", "one-click", "campaign", t.campaign()))
+                        .withEvidence(evidence)), List.of(), null, false, false));
     }
 
     private CampaignStore.Target target(String kind, String code) {

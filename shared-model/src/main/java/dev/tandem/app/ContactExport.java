@@ -14,12 +14,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything held about one contact, for a data subject's access request: the profile, the consent changes on the
- * timeline, the whole timeline, and every message sent with its text (an email's HTML from its web version).
+ * Everything held about one contact, for a data subject's access request: the profile, its consent history (every
+ * change, with its source and evidence), the whole timeline, and every message sent with its text (an email's HTML from its web version).
  */
 public final class ContactExport {
-    private static final Set<String> CONSENT = Set.of(EventType.EMAIL_UNSUBSCRIBE.wire(), EventType.SMS_OPT_OUT.wire(),
-            EventType.SMS_OPT_IN.wire(), EventType.EMAIL_COMPLAINT.wire());
     private static final int PAGE = 100;
 
     private final ContactStore contacts;
@@ -30,7 +28,7 @@ public final class ContactExport {
         this.campaigns = Objects.requireNonNull(campaigns, "campaigns");
     }
 
-    public record Export(Contact contact, List<TimelineEvent> consent, List<TimelineEvent> timeline, List<Message> messages) {
+    public record Export(Contact contact, List<dev.tandem.contact.ConsentEntry> consent, List<TimelineEvent> timeline, List<Message> messages) {
     }
 
     /** A message sent: its event, and its text as the contact received it ({@code html} for an email still viewable). */
@@ -47,12 +45,8 @@ public final class ContactExport {
             all.addAll(page.items());
             cursor = page.next();
         } while (cursor != null);
-        List<TimelineEvent> consent = new ArrayList<>();
         List<Message> messages = new ArrayList<>();
         for (TimelineEvent e : all) {
-            if (CONSENT.contains(e.type())) {
-                consent.add(e);
-            }
             if (e.is(EventType.EMAIL_SENT)) {
                 Object code = e.data().get("viewCode");
                 String html = code == null ? null
@@ -62,6 +56,6 @@ public final class ContactExport {
                 messages.add(new Message(e, null, (String) e.data().get("text"), null));
             }
         }
-        return new Export(c, consent, all, messages);
+        return new Export(c, contacts.consentHistory(id), all, messages);
     }
 }

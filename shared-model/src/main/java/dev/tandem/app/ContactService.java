@@ -28,11 +28,18 @@ public final class ContactService {
 
     /** With the goals that posted events may convert (docs/experiments.md); null for none. */
     public ContactService(ContactStore store, Goals goals) {
+        this(store, goals, null);
+    }
+
+    /** With the policy whose {@code smsOptInTemplate} a pending SMS consent needs; null to not check it. */
+    public ContactService(ContactStore store, Goals goals, java.util.function.Supplier<dev.tandem.campaign.ContactPolicy> policy) {
         this.store = Objects.requireNonNull(store, "store");
         this.goals = goals;
+        this.policy = policy;
     }
 
     private final Goals goals;
+    private final java.util.function.Supplier<dev.tandem.campaign.ContactPolicy> policy;
 
     /** Creates or updates a contact from a decoded JSON body. */
     public Contact put(String id, Object body, Instant now) {
@@ -40,6 +47,9 @@ public final class ContactService {
         for (int attempt = 1; ; attempt++) {
             Contact previous = store.find(id).orElse(null);
             Contact next = draft.applyTo(previous, now);
+            if (dev.tandem.ingest.TriggerWork.smsOptIn(previous, next).isPresent()) {
+                checkOptIn(next);
+            }
             try {
                 store.save(next, previous);
                 return next;
@@ -48,6 +58,17 @@ public final class ContactService {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** A double opt-in needs a number to ask and the text to ask it with. */
+    private void checkOptIn(Contact next) {
+        if (next.phone() == null) {
+            throw new dev.tandem.validation.InvalidInputException("consent.sms", "consent.sms is pending, and the contact has no phone to confirm it");
+        }
+        if (policy != null && policy.get().smsOptInTemplate() == null) {
+            throw new dev.tandem.validation.InvalidInputException("consent.sms", "consent.sms pending sends the confirmation "
+                    + "request of the policy's smsOptInTemplate, and the policy has none: set it with PUT /policy first");
         }
     }
 

@@ -305,6 +305,9 @@ public final class Dispatch {
         if (send.variant() != null) {
             data.put("variant", send.variant());
         }
+        if (campaign.transactional()) {
+            data.put("transactional", true);
+        }
         TimelineEvent sent = Runs.sentEvent(run, send.step(), send.channel(), now, messageId, data);
         List<String> counters = new ArrayList<>();
         counters.addAll(CampaignStats.keyed(Runs.counterOfSent(sent), send.step(), now, send.variant()));

@@ -123,7 +123,10 @@ public final class ImportRun {
                 long row = p.rows();
                 for (Records.Record r; rows.size() < window && (r = records.next()) != null; ) {
                     row++;
-                    rows.add(format == ImportFormat.CSV ? ImportRows.csv(row, p.header(), r, now) : ImportRows.jsonl(row, r, json, now));
+                    ImportRow read = format == ImportFormat.CSV ? ImportRows.csv(row, p.header(), r, now) : ImportRows.jsonl(row, r, json, now);
+                    // The consent a row sets names the file and row it came from, in the consent history.
+                    rows.add(read.valid() ? ImportRow.ok(read.row(), read.draft().withConsentEvidence(Map.of(
+                            "file", upload.key(), "row", Long.toString(read.row())))) : read);
                 }
                 if (rows.isEmpty()) {
                     if (p.rows() == 0) {

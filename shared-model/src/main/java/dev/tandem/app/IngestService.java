@@ -3,6 +3,7 @@ package dev.tandem.app;
 import dev.tandem.contact.Channel;
 import dev.tandem.contact.ChannelState;
 import dev.tandem.contact.Consent;
+import dev.tandem.contact.ConsentStatus;
 import dev.tandem.contact.Contact;
 import dev.tandem.contact.Reachability;
 import dev.tandem.ingest.EmailNotification;
@@ -182,7 +183,8 @@ public final class IngestService {
                 // A "not-spam" report says the person does want the mail: recorded, and it neither suppresses nor unsubscribes.
                 if (!"not-spam".equalsIgnoreCase(n.detail("complaintFeedbackType"))) {
                     change = new ProfileChange(Channel.EMAIL, ChannelState.suppressed("complaint", n.at()),
-                            Consent.unsubscribed("complaint", n.at()));
+                            new Consent(ConsentStatus.UNSUBSCRIBED, Consent.COMPLAINT, n.at(), Consent.evidence(
+                                    "feedbackType", n.detail("complaintFeedbackType"), "messageId", n.messageId())));
                 }
             }
             case REJECT -> {
@@ -200,7 +202,8 @@ public final class IngestService {
             case SUBSCRIPTION -> {
                 type = EventType.EMAIL_UNSUBSCRIBE.wire();
                 data.put("source", "list-management");
-                change = new ProfileChange(Channel.EMAIL, null, Consent.unsubscribed("list-management", n.at()));
+                change = new ProfileChange(Channel.EMAIL, null, new Consent(ConsentStatus.UNSUBSCRIBED, Consent.UNSUBSCRIBE_LINK,
+                        n.at(), Consent.evidence("link", "ses-list-management", "messageId", n.messageId())));
             }
             default -> throw new IllegalStateException("unhandled " + n.kind());
         }
@@ -263,7 +266,7 @@ public final class IngestService {
                 // Consent follows the time of the act: a STOP older than the profile's last SMS change (a later START
                 // processed first) is recorded, changes nothing and is not confirmed.
                 change = optedOut ? null : new ProfileChange(Channel.SMS, ChannelState.optedOut("keyword " + Keyword.STOP.name(), in.at()),
-                        Consent.unsubscribed("sms-keyword", in.at())).newerThan(c);
+                        new Consent(ConsentStatus.UNSUBSCRIBED, Consent.KEYWORD, in.at(), keywordEvidence(in))).newerThan(c);
                 if (change != null) {
                     reply = texts.stop();
                     replyStep = "stop-confirmation";
@@ -272,7 +275,7 @@ public final class IngestService {
             case START -> {
                 type = EventType.SMS_OPT_IN.wire();
                 change = new ProfileChange(Channel.SMS, ChannelState.reachable("keyword " + Keyword.START.name(), in.at()),
-                        Consent.subscribed("sms-keyword", in.at())).newerThan(c);
+                        optIn(c, contact.get().timeline(), in)).newerThan(c);
                 if (change != null && optedOut && texts.start() != null) {
                     reply = texts.start();
                     replyStep = "start-confirmation";
@@ -307,6 +310,29 @@ public final class IngestService {
             autoReply(c.id(), in, reply, replyStep);
         }
         return Outcome.ADDED;
+    }
+
+    private static Map<String, String> keywordEvidence(SmsInbound in) {
+        return Consent.evidence("keyword", in.body().strip().toUpperCase(java.util.Locale.ROOT), "reply", in.body(),
+                "messageId", in.inboundMessageId());
+    }
+
+    /**
+     * The consent a START, UNSTOP or YES gives: a double opt-in when the number was pending, with what the request
+     * said (its time, source and evidence) and the confirmation SMS it answers; else the keyword's own.
+     */
+    private static Consent optIn(Contact c, dev.tandem.timeline.Timeline timeline, SmsInbound in) {
+        Consent current = c.consent().get(Channel.SMS);
+        if (current == null || !current.pending()) {
+            return new Consent(ConsentStatus.SUBSCRIBED, Consent.KEYWORD, in.at(), keywordEvidence(in));
+        }
+        Map<String, String> evidence = new LinkedHashMap<>(current.evidence());
+        evidence.put("requestedAt", current.at().toString());
+        evidence.put("requestSource", current.source());
+        evidence.putAll(keywordEvidence(in));
+        timeline.newest(e -> e.is(EventType.SMS_SENT) && dev.tandem.campaign.Steps.SMS_OPT_IN.equals(e.step()) && e.messageId() != null)
+                .ifPresent(e -> evidence.put("confirmationMessageId", e.messageId()));
+        return new Consent(ConsentStatus.SUBSCRIBED, Consent.DOUBLE_OPT_IN, in.at(), evidence);
     }
 
     /**

@@ -69,7 +69,9 @@ final class Pass {
     Optional<Campaign> campaign(String id) {
         Optional<Campaign> c = campaigns.get(id);
         if (c == null) {
-            c = store.campaign(id);
+            c = Campaign.SMS_OPT_IN.equals(id)
+                    ? Optional.of(Campaign.smsOptIn(decider().policy().smsOptInTemplate()))
+                    : store.campaign(id);
             campaigns.putIfAbsent(id, c);
         }
         return c;

@@ -38,6 +38,8 @@ public record Campaign(
         dev.tandem.experiment.Experiment experiment,
         dev.tandem.experiment.Goal goal) {
 
+    /** The campaign Tandem keeps for SMS double opt-in confirmations (docs/consent.md); no one can define one with its id. */
+    public static final String SMS_OPT_IN = "tandem-sms-opt-in";
     public static final Duration DEFAULT_FOLLOW_UP = Duration.ofHours(24);
     public static final Duration DEFAULT_DETAIL = Duration.ofHours(1);
     public static final Duration DEFAULT_CLICK_AFTER = Duration.ofDays(1);
@@ -48,6 +50,15 @@ public record Campaign(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(playbook, "playbook");
         exitOn = exitOn == null ? List.of(EventType.CONVERSION.wire()) : List.copyOf(exitOn);
+    }
+
+    /**
+     * The campaign that sends a double opt-in's one confirmation: the policy's {@code smsOptInTemplate}, transactional
+     * (it answers the contact's own request), ended by nothing but its send.
+     */
+    public static Campaign smsOptIn(String smsTemplate) {
+        return new Campaign(SMS_OPT_IN, "SMS opt-in", Playbook.SMS_FIRST, null, smsTemplate, DEFAULT_FOLLOW_UP, DEFAULT_DETAIL,
+                false, null, null, List.of(), null, true, null, null, null);
     }
 
     /** The SMS nudge after a click with no conversion. */
@@ -73,6 +84,9 @@ public record Campaign(
      */
     public static Campaign from(String id, Object raw, Function<String, MessageTemplate> templates,
                                 ContactPolicy policy, int linkLength) {
+        if (SMS_OPT_IN.equals(id)) {
+            throw new InvalidInputException("id", "campaign id " + SMS_OPT_IN + " is Tandem's own, for SMS double opt-in; choose another");
+        }
         Campaign c = parse(id, raw);
         c.check(templates, policy, linkLength);
         return c;

@@ -15,16 +15,16 @@ import java.util.Set;
  * contact's zone, and the largest SMS in segments.
  */
 public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietHours smsQuietHours,
-                            QuietHours emailQuietHours, int maxSmsSegments) {
+                            QuietHours emailQuietHours, int maxSmsSegments, String smsOptInTemplate) {
 
     public static final ContactPolicy DEFAULT = new ContactPolicy(2, 5, Duration.ofHours(4),
-            new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), null, 2);
+            new QuietHours(LocalTime.of(21, 0), LocalTime.of(8, 0)), null, 2, null);
 
     /** The largest count a policy takes: far above any sensible cap, far below where an int would wrap. */
     static final int MAX_COUNT = 100_000;
 
     private static final Set<String> FIELDS = Set.of("maxPer24h", "maxPer7d", "minGap", "smsQuietHours",
-            "emailQuietHours", "maxSmsSegments");
+            "emailQuietHours", "maxSmsSegments", "smsOptInTemplate");
 
     public QuietHours quietHours(dev.tandem.contact.Channel channel) {
         return channel == dev.tandem.contact.Channel.SMS ? smsQuietHours : emailQuietHours;
@@ -52,7 +52,12 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
         QuietHours sms = m.containsKey("smsQuietHours") ? quiet(m.get("smsQuietHours"), "policy.smsQuietHours") : DEFAULT.smsQuietHours;
         QuietHours email = m.containsKey("emailQuietHours") ? quiet(m.get("emailQuietHours"), "policy.emailQuietHours") : null;
         int segments = count(m, "maxSmsSegments", DEFAULT.maxSmsSegments, 1, 10);
-        return new ContactPolicy(per24h, per7d, gap, sms, email, segments);
+        Object optIn = m.get("smsOptInTemplate");
+        if (optIn != null && !(optIn instanceof String)) {
+            throw new InvalidInputException("policy.smsOptInTemplate", "policy.smsOptInTemplate must be a template id");
+        }
+        return new ContactPolicy(per24h, per7d, gap, sms, email, segments,
+                optIn == null ? null : Checks.id("policy.smsOptInTemplate", (String) optIn));
     }
 
     public Map<String, Object> toMap() {
@@ -67,6 +72,9 @@ public record ContactPolicy(int maxPer24h, int maxPer7d, Duration minGap, QuietH
             m.put("emailQuietHours", Map.of("from", emailQuietHours.from().toString(), "to", emailQuietHours.to().toString()));
         }
         m.put("maxSmsSegments", maxSmsSegments);
+        if (smsOptInTemplate != null) {
+            m.put("smsOptInTemplate", smsOptInTemplate);
+        }
         return m;
     }
 

@@ -4,7 +4,9 @@ import dev.tandem.validation.InvalidInputException;
 
 public enum ConsentStatus {
     SUBSCRIBED("subscribed"),
-    UNSUBSCRIBED("unsubscribed");
+    UNSUBSCRIBED("unsubscribed"),
+    /** SMS double opt-in: asked, not yet confirmed. Only the confirmation request is sent (docs/consent.md). */
+    PENDING("pending");
 
     private final String wire;
 
@@ -22,6 +24,6 @@ public enum ConsentStatus {
                 return s;
             }
         }
-        throw new InvalidInputException(field, field + " must be subscribed or unsubscribed");
+        throw new InvalidInputException(field, field + " must be subscribed, unsubscribed or pending");
     }
 }

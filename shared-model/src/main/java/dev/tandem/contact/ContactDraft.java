@@ -52,6 +52,13 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
                 attributes(map.get("attributes")));
     }
 
+    /** The same draft, every consent it sets carrying this evidence too (an import's file and row). */
+    public ContactDraft withConsentEvidence(Map<String, String> evidence) {
+        Map<Channel, Consent> m = new EnumMap<>(Channel.class);
+        consent.forEach((ch, c) -> m.put(ch, c.withEvidence(evidence)));
+        return new ContactDraft(id, email, phone, zone, m, attributes);
+    }
+
     /**
      * The contact this draft makes. A PUT replaces the address, zone and attributes; it keeps what the caller
      * does not own: channel states, the creation time, and the source and time of consent that did not change.
@@ -75,6 +82,10 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
                 now);
     }
 
+    /** The evidence a caller may give with a consent, and the longest of each. */
+    private static final Map<String, Integer> EVIDENCE = Map.of("text", 2000, "version", 64, "ip", 45, "form", 256,
+            "url", 2048, "userAgent", 512);
+
     private static Map<Channel, Consent> consent(Object raw, String source, Instant now) {
         Map<Channel, Consent> out = new EnumMap<>(Channel.class);
         if (raw == null) {
@@ -87,30 +98,70 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
             String field = "consent." + e.getKey();
             Channel channel = Channel.parse(field, String.valueOf(e.getKey()));
             Object v = e.getValue();
+            Consent c;
             if (v instanceof String s) {
-                out.put(channel, new Consent(ConsentStatus.parse(field, s), source, now));
+                c = new Consent(ConsentStatus.parse(field, s), source, now);
             } else if (v instanceof Map<?, ?> detail) {
-                Object status = detail.get("status");
-                if (!(status instanceof String s)) {
-                    throw new InvalidInputException(field + ".status", field + ".status must be subscribed or unsubscribed");
-                }
-                Object src = detail.get("source");
-                if (src != null && !(src instanceof String)) {
-                    throw new InvalidInputException(field + ".source", field + ".source must be a string");
-                }
-                Object at = detail.get("at");
-                if (at != null && !(at instanceof String)) {
-                    throw new InvalidInputException(field + ".at", field + ".at must be an ISO-8601 instant");
-                }
-                out.put(channel, new Consent(
-                        ConsentStatus.parse(field + ".status", s),
-                        src == null ? source : Checks.maxLength(field + ".source", (String) src, 64),
-                        at == null ? now : Checks.instant(field + ".at", (String) at)));
+                c = detailed(field, detail, source, now);
             } else {
-                throw new InvalidInputException(field, field + " must be subscribed or unsubscribed");
+                throw new InvalidInputException(field, field + " must be subscribed, unsubscribed or pending");
             }
+            if (c.pending() && channel != Channel.SMS) {
+                throw new InvalidInputException(field, field + " cannot be pending: double opt-in is for SMS");
+            }
+            out.put(channel, c);
         }
         return out;
+    }
+
+    /**
+     * The object form {@code {"status", "at", "evidence": {...}, "source"}}. The source of a change is how it reached
+     * Tandem ({@code api}, {@code import}); a caller's own {@code source} (the form that collected it) is kept as the
+     * evidence's {@code form}.
+     */
+    private static Consent detailed(String field, Map<?, ?> detail, String source, Instant now) {
+        for (Object k : detail.keySet()) {
+            if (!Set.of("status", "source", "at", "evidence").contains(String.valueOf(k))) {
+                throw new InvalidInputException(field + "." + k, "unknown field " + k + " in " + field);
+            }
+        }
+        Object status = detail.get("status");
+        if (!(status instanceof String s)) {
+            throw new InvalidInputException(field + ".status", field + ".status must be subscribed, unsubscribed or pending");
+        }
+        Object src = detail.get("source");
+        if (src != null && !(src instanceof String)) {
+            throw new InvalidInputException(field + ".source", field + ".source must be a string");
+        }
+        Object at = detail.get("at");
+        if (at != null && !(at instanceof String)) {
+            throw new InvalidInputException(field + ".at", field + ".at must be an ISO-8601 instant");
+        }
+        Instant when = at == null ? now : Checks.instant(field + ".at", (String) at);
+        Map<String, String> evidence = new LinkedHashMap<>();
+        if (src != null) {
+            evidence.put("form", Checks.maxLength(field + ".source", (String) src, 64));
+        }
+        Object ev = detail.get("evidence");
+        if (ev != null) {
+            if (!(ev instanceof Map<?, ?> em)) {
+                throw new InvalidInputException(field + ".evidence", field + ".evidence must be an object such as {\"text\": ..., \"ip\": ...}");
+            }
+            for (Map.Entry<?, ?> x : em.entrySet()) {
+                String key = String.valueOf(x.getKey());
+                String f = field + ".evidence." + key;
+                Integer max = EVIDENCE.get(key);
+                if (max == null) {
+                    throw new InvalidInputException(f, "unknown evidence " + key + "; evidence may hold " + String.join(", ",
+                            new java.util.TreeSet<>(EVIDENCE.keySet())));
+                }
+                if (!(x.getValue() instanceof String value) || value.isBlank()) {
+                    throw new InvalidInputException(f, f + " must be a non-empty string");
+                }
+                evidence.put(key, "ip".equals(key) ? Checks.ip(f, value) : Checks.maxLength(f, value, max));
+            }
+        }
+        return new Consent(ConsentStatus.parse(field + ".status", s), source, when, evidence);
     }
 
     private static Map<String, Object> attributes(Object raw) {

@@ -150,6 +150,7 @@ public final class Decider {
             case Steps.MESSAGE -> bestChannel(in, now);
             case Steps.CLICK_NO_CONVERSION -> clickNudge(in, now);
             case Steps.SMS_REPLY -> replyAnswer(in, now);
+            case Steps.SMS_OPT_IN -> optInRequest(in);
             default -> throw new IllegalStateException("unknown step " + step);
         };
     }
@@ -190,7 +191,7 @@ public final class Decider {
             // A contact that can't get SMS gets the email at launch instead.
             return new StepResult(List.of(Decision.skip(Steps.SMS, Channel.SMS, closed.get(), null)), null, Steps.EMAIL);
         }
-        Optional<Budget.Block> block = budget.check(in.contact(), Channel.SMS, in.timeline(), in.campaign().id(), now);
+        Optional<Budget.Block> block = budget(in, Channel.SMS, now);
         if (block.isPresent()) {
             return deferred(Steps.SMS, Channel.SMS, block.get(), null);
         }
@@ -238,7 +239,7 @@ public final class Decider {
         if (emailClosed.isPresent() || smsClosed.isPresent()) {
             chosen = emailClosed.isPresent() ? Channel.SMS : Channel.EMAIL;
             rule = "consent";
-        } else if (c.urgent() && budget.check(in.contact(), Channel.SMS, in.timeline(), c.id(), now).isEmpty()) {
+        } else if (c.urgent() && budget(in, Channel.SMS, now).isEmpty()) {
             chosen = Channel.SMS;
             rule = "urgent";
         } else {
@@ -253,7 +254,7 @@ public final class Decider {
                 rule = "cost";
             }
         }
-        Optional<Budget.Block> block = budget.check(in.contact(), chosen, in.timeline(), c.id(), now);
+        Optional<Budget.Block> block = budget(in, chosen, now);
         if (block.isPresent()) {
             return deferred(Steps.MESSAGE, chosen, block.get(), rule);
         }
@@ -305,6 +306,40 @@ public final class Decider {
         return StepResult.of(Decision.send(Steps.SMS_REPLY, Channel.EMAIL, template, e.content, null), new Finish(DONE));
     }
 
+    // --- SMS double opt-in --------------------------------------------------------------------
+
+    /**
+     * The one confirmation SMS of a double opt-in, sent at once (it answers the contact's own request, so no quiet hours
+     * or caps): only while the request that made the run is the number's current, pending consent.
+     */
+    private StepResult optInRequest(Input in) {
+        Contact contact = in.contact();
+        if (contact.address(Channel.SMS).isEmpty()) {
+            return StepResult.of(Decision.skip(Steps.SMS_OPT_IN, Channel.SMS, Reason.UNREACHABLE, null), new Finish(DONE));
+        }
+        if (contact.stateOf(Channel.SMS).status() == Reachability.OPTED_OUT) {
+            return StepResult.of(Decision.skip(Steps.SMS_OPT_IN, Channel.SMS, Reason.OPTED_OUT, null), new Finish(DONE));
+        }
+        Optional<dev.tandem.contact.Consent> consent = contact.consentFor(Channel.SMS);
+        String requestedAt = in.run().get(Run.REQUESTED_AT);
+        if (consent.isPresent() && consent.get().subscribed()) {
+            return new StepResult(List.of(), new Drop("the number is subscribed already"), null);
+        }
+        if (consent.isEmpty() || !consent.get().pending()) {
+            return StepResult.of(Decision.skip(Steps.SMS_OPT_IN, Channel.SMS, Reason.NO_CONSENT, null), new Finish(DONE));
+        }
+        if (requestedAt != null && !requestedAt.equals(consent.get().at().toString())) {
+            return new StepResult(List.of(), new Drop("a newer opt-in request has its own confirmation"), null);
+        }
+        if (in.campaign().smsTemplate() == null) {
+            // The policy lost its smsOptInTemplate after the request was made.
+            return StepResult.of(Decision.skip(Steps.SMS_OPT_IN, Channel.SMS, Reason.INVALID_DEFINITION, null), new Finish(DONE));
+        }
+        String text = sms(in, in.campaign().smsTemplate(), null, null, null);
+        return StepResult.of(Decision.send(Steps.SMS_OPT_IN, Channel.SMS, in.campaign().smsTemplate(),
+                new Renderer.Rendered(null, text), null), new Finish(DONE));
+    }
+
     // --- shared rules --------------------------------------------------------------------------
 
     /** Consent and reachability: why a channel is closed to a contact, if it is. */
@@ -319,6 +354,9 @@ public final class Decider {
         if (state.status() == Reachability.SUPPRESSED) {
             return Optional.of(Reason.SUPPRESSED);
         }
+        if (contact.consentFor(channel).map(k -> k.pending()).orElse(false)) {
+            return Optional.of(Reason.PENDING_CONSENT);
+        }
         if (contact.consentFor(channel).map(k -> !k.subscribed()).orElse(true)) {
             return Optional.of(Reason.NO_CONSENT);
         }
@@ -331,8 +369,19 @@ public final class Decider {
         if (closed.isPresent()) {
             return Optional.of(StepResult.of(Decision.skip(step, channel, closed.get(), null), new Finish(DONE)));
         }
-        Optional<Budget.Block> block = budget.check(in.contact(), channel, in.timeline(), in.campaign().id(), now);
+        Optional<Budget.Block> block = budget(in, channel, now);
         return block.map(b -> deferred(step, channel, b, null));
+    }
+
+    /**
+     * The frequency budget (quiet hours, caps, the minimum gap) of a promotional message. A transactional campaign's
+     * messages (an order update, a security notice, an opt-in confirmation) are outside it.
+     */
+    private Optional<Budget.Block> budget(Input in, Channel channel, Instant now) {
+        if (in.campaign().transactional()) {
+            return Optional.empty();
+        }
+        return budget.check(in.contact(), channel, in.timeline(), in.campaign().id(), now);
     }
 
     private static StepResult deferred(String step, Channel channel, Budget.Block block, String rule) {
@@ -353,7 +402,7 @@ public final class Decider {
 
     private static Channel channelOf(Campaign c, String step) {
         return switch (step) {
-            case Steps.SMS, Steps.CLICK_NO_CONVERSION -> Channel.SMS;
+            case Steps.SMS, Steps.CLICK_NO_CONVERSION, Steps.SMS_OPT_IN -> Channel.SMS;
             case Steps.MESSAGE -> c.emailTemplate() != null ? Channel.EMAIL : Channel.SMS;
             default -> Channel.EMAIL;
         };

@@ -9,6 +9,8 @@ public enum Reason {
     CAP_7D("cap-7d"),
     MIN_GAP("min-gap"),
     NO_CONSENT("no-consent"),
+    /** SMS double opt-in asked and not yet confirmed: nothing but the confirmation request goes. */
+    PENDING_CONSENT("pending-consent"),
     OPTED_OUT("opted-out"),
     UNREACHABLE("unreachable"),
     SUPPRESSED("suppressed"),

@@ -50,6 +50,8 @@ public record Run(
     public static final String SMS_SENT_AT = "smsSentAt";
     public static final String LINK = "link";
     public static final String TRIGGER_EVENT = "triggerEvent";
+    /** The time of the pending consent an SMS double opt-in's run asks to confirm. */
+    public static final String REQUESTED_AT = "requestedAt";
 
     public Run {
         Objects.requireNonNull(contactId, "contactId");

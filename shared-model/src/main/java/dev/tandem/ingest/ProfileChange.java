@@ -29,6 +29,19 @@ public record ProfileChange(Channel channel, ChannelState state, Consent consent
         this(channel, state, consent, true, null, null, false);
     }
 
+    /**
+     * The consent history line this change makes: its consent, with the consent's evidence; else the channel closed or
+     * reopened by a provider's act (a permanent bounce), with the reason and the message it was about.
+     */
+    public dev.tandem.contact.ConsentEntry entry(String messageId) {
+        if (consent != null) {
+            return dev.tandem.contact.ConsentEntry.of(channel, consent);
+        }
+        String source = state.status() == dev.tandem.contact.Reachability.SUPPRESSED ? Consent.BOUNCE : Consent.KEYWORD;
+        return new dev.tandem.contact.ConsentEntry(channel, state.status().wire(), source, at(),
+                Consent.evidence("reason", state.reason(), "messageId", messageId));
+    }
+
     /** When the act happened. */
     public Instant at() {
         return state != null && state.at() != null ? state.at() : consent.at();

@@ -12,6 +12,22 @@ public record TriggerWork(String trigger, String campaign, String occurrence, In
     public static final String CLICK_NO_CONVERSION = "clickNoConversion";
     public static final String SMS_REPLY = "smsReply";
 
+    public static final String SMS_OPT_IN = dev.tandem.campaign.Steps.SMS_OPT_IN;
+
+    /**
+     * The run a save starts when it makes a number's SMS consent {@code pending}: one confirmation request, due at
+     * once, named by the request's time so that saving the same request again starts nothing more.
+     */
+    public static java.util.Optional<TriggerWork> smsOptIn(dev.tandem.contact.Contact previous, dev.tandem.contact.Contact next) {
+        dev.tandem.contact.Consent now = next.consent().get(dev.tandem.contact.Channel.SMS);
+        dev.tandem.contact.Consent before = previous == null ? null : previous.consent().get(dev.tandem.contact.Channel.SMS);
+        if (now == null || !now.pending() || now.equals(before)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new TriggerWork(SMS_OPT_IN, dev.tandem.campaign.Campaign.SMS_OPT_IN,
+                "opt-in-" + now.at().toEpochMilli(), next.updatedAt(), Map.of(dev.tandem.decide.Run.REQUESTED_AT, now.at().toString())));
+    }
+
     public TriggerWork {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(campaign, "campaign");

@@ -27,7 +27,9 @@ public interface ContactStore {
     Optional<ContactView> view(String contactId, Instant since, int newest);
 
     /**
-     * Writes {@code next} over {@code previous} (null when creating). Email and phone stay unique across
+     * Writes {@code next} over {@code previous} (null when creating), with the consent history lines the change makes
+     * and, when it makes a number's SMS consent pending, the run of its confirmation request
+     * ({@link dev.tandem.ingest.TriggerWork#smsOptIn}), all in one write. Email and phone stay unique across
      * contacts: a clash throws {@link dev.tandem.validation.ConflictException} naming the field. When the stored
      * profile no longer matches {@code previous}, throws {@link ConcurrentChangeException} and writes nothing.
      */
@@ -42,6 +44,12 @@ public interface ContactStore {
      * another fingerprint (a different event reusing the id) throws {@link dev.tandem.validation.ConflictException}.
      */
     List<Appended> appendAll(List<EventDrafts.Posted> events, Instant now);
+
+    /**
+     * The contact's consent history, oldest first: every change of consent a save or a provider's act made, kept as long
+     * as the contact (a save writes its lines with the profile: {@link dev.tandem.contact.ConsentEntry#between}).
+     */
+    List<dev.tandem.contact.ConsentEntry> consentHistory(String contactId);
 
     /** Removes every item of a contact: profile, timeline, lookups, pending work. False when there was none. */
     boolean erase(String contactId);

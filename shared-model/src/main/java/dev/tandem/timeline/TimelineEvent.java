@@ -59,8 +59,10 @@ public record TimelineEvent(
     }
 
     /** A sent message of a campaign, the unit the contact policy budgets. */
+    /** A promotional message of a campaign, which the frequency budget counts; a transactional one is outside it. */
     public boolean isCampaignSend() {
-        return (is(EventType.EMAIL_SENT) || is(EventType.SMS_SENT)) && campaign != null;
+        return (is(EventType.EMAIL_SENT) || is(EventType.SMS_SENT)) && campaign != null
+                && !Boolean.TRUE.equals(data.get("transactional"));
     }
 
     /** An action a person took: a human open or a click of an email, a reply or a link click of an SMS. */

@@ -146,6 +146,19 @@ public final class Checks {
         }
     }
 
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(:" + IPV4 + ")?");
+
+    /** An IPv4 or IPv6 address as written (no host name is looked up). */
+    public static String ip(String field, String value) {
+        String v = required(field, value);
+        if (v.length() > 45 || !(IPV4.matcher(v).matches() || IPV6.matcher(v).matches())) {
+            throw new InvalidInputException(field, field + " must be an IPv4 or IPv6 address");
+        }
+        return v;
+    }
+
     public static String maxLength(String field, String value, int max) {
         if (value != null && value.length() > max) {
             throw new InvalidInputException(field, field + " must be at most " + max + " characters");

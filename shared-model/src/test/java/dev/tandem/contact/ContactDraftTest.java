@@ -32,7 +32,9 @@ class ContactDraftTest {
         assertEquals("ana@example.com", c.email());
         assertEquals(ZoneId.of("America/Los_Angeles"), c.zone());
         assertEquals(Consent.subscribed("api", T0), c.consent().get(Channel.EMAIL));
-        assertEquals("checkout", c.consent().get(Channel.SMS).source());
+        // The source is how the consent reached Tandem; the caller's own label is kept as evidence of the form.
+        assertEquals("api", c.consent().get(Channel.SMS).source());
+        assertEquals(Map.of("form", "checkout"), c.consent().get(Channel.SMS).evidence());
         assertEquals("Ana", c.attributes().get("firstName"));
         assertEquals(T0, c.createdAt());
     }
@@ -105,4 +107,31 @@ class ContactDraftTest {
         String field = fieldOf(Map.of("email", "a@example.com", "attributes", Map.of("a", deep)));
         assertEquals(true, field.startsWith("attributes.a."), field);
     }
+
+    @Test
+    void consentCarriesItsEvidence() {
+        Map<String, Object> body = Map.of("phone", "+14155550101", "consent", Map.of("sms", Map.of("status", "pending",
+                "at", "2026-11-30T18:00:00Z",
+                "evidence", Map.of("text", "Reply YES for order texts", "version", "sms-terms-3", "ip", "2001:db8::7"))));
+
+        Consent sms = ContactDraft.from("c1", body, "api", T0).applyTo(null, T0).consent().get(Channel.SMS);
+
+        assertEquals(ConsentStatus.PENDING, sms.status());
+        assertEquals(Instant.parse("2026-11-30T18:00:00Z"), sms.at());
+        assertEquals(Map.of("text", "Reply YES for order texts", "version", "sms-terms-3", "ip", "2001:db8::7"), sms.evidence());
+    }
+
+    @Test
+    void badConsentIsNamed() {
+        assertEquals("consent.email", fieldOf(Map.of("email", "a@example.com", "consent", Map.of("email", "pending"))));
+        assertEquals("consent.sms.evidence.ip", fieldOf(Map.of("phone", "+14155550101",
+                "consent", Map.of("sms", Map.of("status", "subscribed", "evidence", Map.of("ip", "300.1.1.1"))))));
+        assertEquals("consent.sms.evidence.signature", fieldOf(Map.of("phone", "+14155550101",
+                "consent", Map.of("sms", Map.of("status", "subscribed", "evidence", Map.of("signature", "x"))))));
+        assertEquals("consent.sms.evidence", fieldOf(Map.of("phone", "+14155550101",
+                "consent", Map.of("sms", Map.of("status", "subscribed", "evidence", "yes")))));
+        assertEquals("consent.sms.proof", fieldOf(Map.of("phone", "+14155550101",
+                "consent", Map.of("sms", Map.of("status", "subscribed", "proof", "x")))));
+    }
+
 }

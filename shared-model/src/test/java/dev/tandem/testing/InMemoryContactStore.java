@@ -26,6 +26,9 @@ public class InMemoryContactStore implements ContactStore {
     protected final Map<String, String> emails = new HashMap<>();
     protected final Map<String, String> phones = new HashMap<>();
     protected final Set<String> guards = new LinkedHashSet<>();
+    protected final Map<String, List<dev.tandem.contact.ConsentEntry>> history = new HashMap<>();
+    /** The opt-in confirmation runs saves started, as the DynamoDB store writes them with the profile. */
+    public final List<dev.tandem.ingest.TriggerWork> optIns = new ArrayList<>();
 
     @Override
     public synchronized Optional<Contact> find(String contactId) {
@@ -76,6 +79,14 @@ public class InMemoryContactStore implements ContactStore {
         Contact merged = stored == null ? next : new Contact(next.id(), next.email(), next.phone(), next.zone(),
                 next.consent(), stored.states(), next.attributes(), stored.createdAt(), next.updatedAt());
         contacts.put(next.id(), merged);
+        history.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(dev.tandem.contact.ConsentEntry.between(stored, next));
+        dev.tandem.ingest.TriggerWork.smsOptIn(stored, next).ifPresent(optIns::add);
+    }
+
+    @Override
+    public synchronized List<dev.tandem.contact.ConsentEntry> consentHistory(String contactId) {
+        return history.getOrDefault(contactId, List.of()).stream()
+                .sorted(Comparator.comparing(dev.tandem.contact.ConsentEntry::at)).toList();
     }
 
     @Override
@@ -125,6 +136,7 @@ public class InMemoryContactStore implements ContactStore {
     public synchronized boolean erase(String contactId) {
         Contact c = contacts.remove(contactId);
         timelines.remove(contactId);
+        history.remove(contactId);
         emails.values().removeIf(contactId::equals);
         phones.values().removeIf(contactId::equals);
         return c != null;

@@ -68,6 +68,7 @@ public class InMemoryEngagementStore extends InMemoryContactStore implements Eng
                 c = c.withConsent(e.change().channel(), e.change().consent(), updated);
             }
             contacts.put(c.id(), c);
+            history.computeIfAbsent(c.id(), k -> new java.util.ArrayList<>()).add(e.change().entry(e.event().messageId()));
         }
         work.addAll(e.work());
         if (e.lookup() != null) {

@@ -101,7 +101,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     public ApiHandler(Services services, String publicBaseUrl, Clock clock, Supplier<String> ids) {
         this.contacts = new ContactService(services.contacts(), services.decisions() == null || services.campaigns() == null ? null
-                : new dev.tandem.app.Goals(services.decisions(), services.campaigns()));
+                : new dev.tandem.app.Goals(services.decisions(), services.campaigns()),
+                services.campaigns() == null ? null : services.campaigns()::policy);
         this.campaigns = services.campaigns() == null ? null : new CampaignService(services.campaigns(), services.decisions(),
                 services.engagements(), services.schedules(), previewSweep(services.decisions()));
         this.segments = services.decisions() == null ? null
@@ -138,7 +139,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("GET", "/v/{code}", r -> HttpResult.html(200, campaigns().view(r.path("code")).html(), Pages.WEB_VERSION_POLICY))
                 .on("GET", "/u/{code}", this::unsubscribePage)
                 .on("POST", "/u/{code}", r -> {
-                    campaigns().unsubscribe(r.path("code"), clock.instant());
+                    campaigns().unsubscribe(r.path("code"), clock.instant(), dev.tandem.contact.Consent.evidence(
+                            "ip", r.headers().get(SOURCE_IP), "userAgent", r.headers().get("user-agent")));
                     return HttpResult.html(200, Pages.unsubscribed(), Pages.FORM_POLICY);
                 });
     }
@@ -186,7 +188,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         dev.tandem.app.ContactExport.Export e = export.export(r.path("id"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("profile", Views.contact(e.contact()));
-        body.put("consentHistory", Views.events(e.consent()));
+        body.put("consentHistory", e.consent().stream().map(dev.tandem.contact.ConsentEntry::toMap).toList());
         body.put("timeline", Views.events(e.timeline()));
         List<Map<String, Object>> messages = new java.util.ArrayList<>();
         for (dev.tandem.app.ContactExport.Message m : e.messages()) {
@@ -365,6 +367,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         }
     }
 
+    /** The request's source address as API Gateway saw it, kept among the headers. */
+    static final String SOURCE_IP = "x-tandem-source-ip";
+
     /** A request as the routes see it. */
     record Request(String method, String path, Map<String, String> params, Map<String, String> query,
                    Map<String, String> headers, String body, String requestId) {
@@ -400,6 +405,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                     ? e.getRequestContext().getRequestId() : UUID.randomUUID().toString();
             if (e.getRequestContext() != null && e.getRequestContext().getDomainName() != null) {
                 headers.putIfAbsent("host", e.getRequestContext().getDomainName());
+            }
+            // The address API Gateway saw, under a name no client can set: evidence of who unsubscribed.
+            headers.remove(SOURCE_IP);
+            if (e.getRequestContext() != null && e.getRequestContext().getHttp() != null
+                    && e.getRequestContext().getHttp().getSourceIp() != null) {
+                headers.put(SOURCE_IP, e.getRequestContext().getHttp().getSourceIp());
             }
             return new Request(method.toUpperCase(java.util.Locale.ROOT), path, Map.of(),
                     e.getQueryStringParameters() == null ? Map.of() : e.getQueryStringParameters(), headers, body, requestId);

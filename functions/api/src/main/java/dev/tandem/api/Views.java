@@ -34,6 +34,9 @@ final class Views {
                 one.put("status", k.status().wire());
                 one.put("source", k.source());
                 one.put("at", k.at().toString());
+                if (!k.evidence().isEmpty()) {
+                    one.put("evidence", k.evidence());
+                }
                 consent.put(ch.wire(), one);
             }
             channels.put(ch.wire(), channel(c, ch));

@@ -31,7 +31,41 @@ final class ContactItems {
         m.put("status", s(c.status().wire()));
         m.put("source", s(c.source()));
         m.put("at", s(c.at().toString()));
+        if (!c.evidence().isEmpty()) {
+            m.put("evidence", AttributeValues.of(c.evidence()));
+        }
         return m;
+    }
+
+    static final String HISTORY_TYPE = "consent";
+
+    /** A consent history line as its own item of the contact, with no expiry. */
+    static Map<String, AttributeValue> historyItem(String contactId, dev.tandem.contact.ConsentEntry e) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(Keys.PK, s(Keys.contact(contactId)));
+        item.put(Keys.SK, s(Keys.consent(e)));
+        item.put(Keys.TYPE, s(HISTORY_TYPE));
+        item.put("channel", s(e.channel().wire()));
+        item.put("status", s(e.status()));
+        item.put("source", s(e.source()));
+        item.put("at", s(e.at().toString()));
+        if (!e.evidence().isEmpty()) {
+            item.put("evidence", AttributeValues.of(e.evidence()));
+        }
+        return item;
+    }
+
+    static dev.tandem.contact.ConsentEntry historyFrom(Map<String, AttributeValue> item) {
+        return new dev.tandem.contact.ConsentEntry(Channel.parse("channel", string(item, "channel")), string(item, "status"),
+                string(item, "source"), Instant.parse(string(item, "at")), evidence(item.get("evidence")));
+    }
+
+    private static Map<String, String> evidence(AttributeValue v) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v != null && v.hasM()) {
+            v.m().forEach((k, x) -> out.put(k, x.s()));
+        }
+        return out;
     }
 
     static Map<String, AttributeValue> stateValue(ChannelState st) {
@@ -65,7 +99,8 @@ final class ContactItems {
             c.m().forEach((ch, v) -> consent.put(Channel.parse("consent", ch), new Consent(
                     ConsentStatus.parse("consent", string(v.m(), "status")),
                     string(v.m(), "source"),
-                    Instant.parse(string(v.m(), "at")))));
+                    Instant.parse(string(v.m(), "at")),
+                    evidence(v.m().get("evidence")))));
         }
         Map<Channel, ChannelState> states = new EnumMap<>(Channel.class);
         AttributeValue st = item.get("states");

@@ -158,6 +158,14 @@ public final class DynamoContactStore implements ContactStore {
                 previous == null || previous.email() == null ? null : Keys.email(previous.email()), next.id());
         int phoneAt = moveLookup(writes, next.phone() == null ? null : Keys.phone(next.phone()),
                 previous == null || previous.phone() == null ? null : Keys.phone(previous.phone()), next.id());
+        // The consent history and a double opt-in's request go with the profile, or not at all. Their keys name the
+        // change, so a write that is repeated overwrites itself.
+        for (dev.tandem.contact.ConsentEntry e : dev.tandem.contact.ConsentEntry.between(previous, next)) {
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(config.table())
+                    .item(ContactItems.historyItem(next.id(), e)).build()).build());
+        }
+        dev.tandem.ingest.TriggerWork.smsOptIn(previous, next).ifPresent(w -> writes.add(TransactWriteItem.builder()
+                .put(Put.builder().tableName(config.table()).item(RunItems.trigger(next.id(), w, config)).build()).build()));
         return new Writing(writes, emailAt, phoneAt);
     }
 
@@ -215,7 +223,7 @@ public final class DynamoContactStore implements ContactStore {
         List<Integer> group = new ArrayList<>();
         int items = 0;
         for (int i = 0; i < saves.size(); i++) {
-            int n = 5;
+            int n = writing(saves.get(i).next(), saves.get(i).previous()).items().size();
             if (group.size() == SAVES_PER_TRANSACTION || items + n > 100) {
                 groups.add(group);
                 group = new ArrayList<>();
@@ -589,6 +597,26 @@ public final class DynamoContactStore implements ContactStore {
                 .key(key(Keys.contact(contactId), Keys.PROFILE))
                 .conditionExpression("attribute_exists(PK)")
                 .build()).build();
+    }
+
+    @Override
+    public List<dev.tandem.contact.ConsentEntry> consentHistory(String contactId) {
+        List<dev.tandem.contact.ConsentEntry> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder()
+                    .tableName(config.table())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.contact(contactId)), ":prefix", s(Keys.CONSENT_PREFIX)))
+                    .consistentRead(true);
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            QueryResponse r = db.query(q.build());
+            r.items().forEach(i -> out.add(ContactItems.historyFrom(i)));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
     }
 
     @Override

@@ -139,6 +139,11 @@ public final class DynamoEngagementStore implements EngagementStore {
         for (TriggerWork w : e.work()) {
             writes.add(putIfAbsent(RunItems.trigger(event.contactId(), w, config)));
         }
+        if (e.change() != null) {
+            // The consent history line of the change, in the same write: kept beyond the event's retention.
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(config.table())
+                    .item(ContactItems.historyItem(event.contactId(), e.change().entry(event.messageId()))).build()).build());
+        }
         if (e.lookup() != null) {
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(config.table())
                     .item(RunItems.messageLookup(e.lookup(), event.at(), config)).build()).build());

@@ -17,6 +17,7 @@ import java.util.Locale;
  * C#{contact}         RUN#{campaign}#{occurrence}          a contact's run of a campaign (GSI1: DUE#{shard} / {dueAt}#...)
  * C#{contact}         SUMMARY                              the engagement summary segments read, by key (no index: a write per event)
  * C#{contact}         ENTRY#{campaign}                     the contact's last entry into a recurring campaign's occurrences
+ * C#{contact}         CONSENT#{time}#{channel}#{status}#{source}  a line of the consent history (no expiry: kept as long as the contact)
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
@@ -79,6 +80,13 @@ public final class Keys {
     }
 
     /** A contact's run of a campaign: one per launch, click or reply that started it. */
+    static final String CONSENT_PREFIX = "CONSENT#";
+
+    /** A consent history line's key: time-ordered, the same each time the same change is written. */
+    public static String consent(dev.tandem.contact.ConsentEntry e) {
+        return CONSENT_PREFIX + time(e.at()) + "#" + e.key();
+    }
+
     public static String run(String campaign, String occurrence) {
         return RUN_PREFIX + campaign + "#" + occurrence;
     }
