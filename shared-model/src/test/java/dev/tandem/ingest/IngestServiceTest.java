@@ -248,4 +248,52 @@ class IngestServiceTest {
         List<String> types = store.events("c1").stream().map(dev.tandem.timeline.TimelineEvent::type).sorted().toList();
         assertEquals(List.of("sms.failed", "sms.opt_out"), types, "the confirmation that did not go is on the timeline");
     }
+
+    @Test
+    void everyConsentChangeIsKeptInTheHistoryWithItsEvidence() {
+        ingest.email(email(EmailNotification.Kind.COMPLAINT, TAGS, Map.of("complaintFeedbackType", "abuse")));
+        ingest.smsInbound(inbound("in-1", "Stop"));
+        ingest.smsInbound(inbound("in-1", "Stop"));
+
+        List<dev.tandem.contact.ConsentEntry> history = store.consentHistory("c1");
+        assertEquals(List.of("test", "test", "complaint", "keyword"), history.stream().map(dev.tandem.contact.ConsentEntry::source).toList(),
+                "the test contact's two channels, then one line per act; a redelivered STOP adds none");
+        assertEquals(Map.of("feedbackType", "abuse", "messageId", "m1"), history.get(2).evidence());
+        assertEquals(Map.of("keyword", "STOP", "reply", "Stop", "messageId", "in-1"), history.get(3).evidence());
+        assertEquals("unsubscribed", history.get(3).status());
+    }
+
+    @Test
+    void aPermanentBounceIsKeptInTheHistoryAsTheChannelSuppressed() {
+        ingest.email(email(EmailNotification.Kind.BOUNCE, TAGS, Map.of("bounceType", "Permanent", "bounceSubType", "General")));
+
+        dev.tandem.contact.ConsentEntry last = store.consentHistory("c1").get(2);
+        assertEquals("bounce", last.source());
+        assertEquals("suppressed", last.status());
+        assertEquals(Map.of("reason", "bounce: Permanent/General", "messageId", "m1"), last.evidence());
+    }
+
+    @Test
+    void yesConfirmsAPendingNumberWithTheRequestAndTheReplyAsEvidence() {
+        Contact before = store.find("c1").orElseThrow();
+        Contact pending = before.withConsent(Channel.SMS, new dev.tandem.contact.Consent(ConsentStatus.PENDING, "api", T,
+                Map.of("text", "Reply YES for order texts", "ip", "203.0.113.9")), T);
+        store.save(pending, before);
+        store.add(new TimelineEvent("optin-sent", "c1", "sms.sent", T.plusSeconds(30), dev.tandem.campaign.Campaign.SMS_OPT_IN,
+                dev.tandem.campaign.Steps.SMS_OPT_IN, "sns-optin", Map.of("text", "Reply YES")));
+
+        ingest.smsInbound(inbound("in-9", " yes "));
+
+        dev.tandem.contact.Consent now = store.find("c1").orElseThrow().consent().get(Channel.SMS);
+        assertEquals(ConsentStatus.SUBSCRIBED, now.status());
+        assertEquals("double-opt-in", now.source());
+        assertEquals("Reply YES for order texts", now.evidence().get("text"));
+        assertEquals("203.0.113.9", now.evidence().get("ip"));
+        assertEquals(T.toString(), now.evidence().get("requestedAt"));
+        assertEquals("YES", now.evidence().get("keyword"));
+        assertEquals("in-9", now.evidence().get("messageId"));
+        assertEquals("sns-optin", now.evidence().get("confirmationMessageId"));
+        assertEquals(List.of(), sent, "a confirmed opt-in sends nothing of its own");
+        assertEquals("double-opt-in", store.consentHistory("c1").get(store.consentHistory("c1").size() - 1).source());
+    }
 }
