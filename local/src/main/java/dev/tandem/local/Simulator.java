@@ -139,10 +139,11 @@ public final class Simulator {
     }
 
     private void setUp() {
+        // Templates first: the policy may name one (smsOptInTemplate).
+        scenario.templates().forEach((id, def) -> api.ok("PUT", "/templates/" + id, def));
         if (scenario.policy() != null) {
             api.ok("PUT", "/policy", scenario.policy());
         }
-        scenario.templates().forEach((id, def) -> api.ok("PUT", "/templates/" + id, def));
         for (Map<String, Object> c : scenario.contacts()) {
             Map<String, Object> body = new LinkedHashMap<>(c);
             Object id = body.remove("id");
