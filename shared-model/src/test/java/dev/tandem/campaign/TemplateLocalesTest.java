@@ -61,8 +61,9 @@ class TemplateLocalesTest {
                 "locales", Map.of("fr", Map.of("body", "B")))).field());
         assertEquals("locales.fr.body", refused(Map.of("channel", "sms", "body", "Hi",
                 "locales", Map.of("fr", Map.of("body", "{{#x}}")))).field(), "each locale's Mustache must compile");
-        assertEquals("locales.fr", refused(Map.of("channel", "sms", "body", "Hi",
-                "locales", Map.of("fr", Map.of("body", "a"), "FR", Map.of("body", "b")))).field());
+        String twice = refused(Map.of("channel", "sms", "body", "Hi",
+                "locales", Map.of("fr", Map.of("body", "a"), "FR", Map.of("body", "b")))).field();
+        assertEquals(true, twice.equals("locales.fr") || twice.equals("locales.FR"), "the second of the two, in the body's order: " + twice);
         assertEquals("locales", refused(Map.of("channel", "sms", "body", "Hi", "locales", "fr")).field());
     }
 
