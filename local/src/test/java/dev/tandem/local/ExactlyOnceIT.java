@@ -13,7 +13,7 @@ import dev.tandem.port.DecisionStore;
 import dev.tandem.port.EmailSender;
 import dev.tandem.port.SmsSender;
 import dev.tandem.sender.SenderHandler;
-import dev.tandem.sender.SesEmailSender;
+import dev.tandem.aws.ses.SesEmailSender;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 

@@ -135,6 +135,7 @@ public final class CampaignService {
                                              ContactPolicy policy, String publicBaseUrl, String field, String what) {
         List<String> broken = new java.util.ArrayList<>();
         String first = null;
+        String named = field;
         for (Campaign c : affected) {
             try {
                 c.check(templates, policy, LinkMaker.lengthFor(publicBaseUrl));
@@ -142,11 +143,13 @@ public final class CampaignService {
                 broken.add(c.id());
                 if (first == null) {
                     first = c.id() + ": " + e.getMessage();
+                    // A template's locale that no longer fits is named as the template's field (locales.fr.body).
+                    named = field.equals("body") && e.field() != null && e.field().startsWith("locales.") ? e.field() : field;
                 }
             }
         }
         if (!broken.isEmpty()) {
-            throw new dev.tandem.validation.ConflictException(field, what + " would make " + (broken.size() == 1 ? "campaign " : "campaigns ")
+            throw new dev.tandem.validation.ConflictException(named, what + " would make " + (broken.size() == 1 ? "campaign " : "campaigns ")
                     + String.join(", ", broken) + " invalid (" + first + "); change those campaigns first");
         }
     }

@@ -302,6 +302,11 @@ public final class Dispatch {
         if (send.rule() != null) {
             data.put("rule", send.rule());
         }
+        // The template's locale the contact's tag picked, when it picked one (the decider rendered the same).
+        String locale = pass.template(send.template()).source().localeFor(contact.locale());
+        if (locale != null) {
+            data.put("locale", locale);
+        }
         if (send.variant() != null) {
             data.put("variant", send.variant());
         }

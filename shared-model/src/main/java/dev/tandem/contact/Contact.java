@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Everything Tandem keeps about a person: where to reach them, what they allowed, what the providers
- * told us, and free attributes for personalisation. Immutable; the with-methods return changed copies.
+ * told us, free attributes for personalisation, and the language tag its messages are written in ({@code locale},
+ * null for the templates' own text). Immutable; the with-methods return changed copies.
  */
 public record Contact(
         String id,
@@ -23,7 +24,14 @@ public record Contact(
         Map<Channel, ChannelState> states,
         Map<String, Object> attributes,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String locale) {
+
+    /** A contact without a locale. */
+    public Contact(String id, String email, String phone, ZoneId zone, Map<Channel, Consent> consent,
+                   Map<Channel, ChannelState> states, Map<String, Object> attributes, Instant createdAt, Instant updatedAt) {
+        this(id, email, phone, zone, consent, states, attributes, createdAt, updatedAt, null);
+    }
 
     public Contact {
         Objects.requireNonNull(id, "id");
@@ -57,12 +65,12 @@ public record Contact(
     public Contact withState(Channel channel, ChannelState state, Instant now) {
         EnumMap<Channel, ChannelState> s = copy(states);
         s.put(channel, state);
-        return new Contact(id, email, phone, zone, consent, s, attributes, createdAt, now);
+        return new Contact(id, email, phone, zone, consent, s, attributes, createdAt, now, locale);
     }
 
     public Contact withConsent(Channel channel, Consent c, Instant now) {
         EnumMap<Channel, Consent> m = copy(consent);
         m.put(channel, c);
-        return new Contact(id, email, phone, zone, m, states, attributes, createdAt, now);
+        return new Contact(id, email, phone, zone, m, states, attributes, createdAt, now, locale);
     }
 }

@@ -16,11 +16,17 @@ import java.util.Set;
  * field. It is read from plain maps so the rules live here and not in a JSON library.
  */
 public record ContactDraft(String id, String email, String phone, ZoneId zone,
-                           Map<Channel, Consent> consent, Map<String, Object> attributes) {
+                           Map<Channel, Consent> consent, Map<String, Object> attributes, String locale) {
 
     public static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
     private static final int MAX_DEPTH = 6;
-    private static final Set<String> FIELDS = Set.of("id", "email", "phone", "timezone", "consent", "attributes");
+    private static final Set<String> FIELDS = Set.of("id", "email", "phone", "timezone", "consent", "attributes", "locale");
+
+    /** A draft without a locale. */
+    public ContactDraft(String id, String email, String phone, ZoneId zone, Map<Channel, Consent> consent,
+                        Map<String, Object> attributes) {
+        this(id, email, phone, zone, consent, attributes, null);
+    }
 
     /** Reads a draft from a decoded JSON object. {@code source} names who set the consent when the body does not. */
     public static ContactDraft from(String id, Object body, String source, Instant now) {
@@ -40,23 +46,29 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
         String email = Checks.string(map, "email");
         String phone = Checks.string(map, "phone");
         String zone = Checks.string(map, "timezone");
+        String locale = Checks.string(map, "locale");
         if (email == null && phone == null) {
             throw new InvalidInputException("email", "a contact needs an email or a phone");
         }
-        return new ContactDraft(
+        ContactDraft draft = new ContactDraft(
                 id,
                 email == null ? null : Checks.email("email", email),
                 phone == null ? null : Checks.phone("phone", phone),
                 zone == null ? null : Checks.zone("timezone", zone),
                 consent(map.get("consent"), source, now),
                 attributes(map.get("attributes")));
+        return locale == null ? draft : draft.withLocale(Checks.locale("locale", locale));
+    }
+
+    private ContactDraft withLocale(String tag) {
+        return new ContactDraft(id, email, phone, zone, consent, attributes, tag);
     }
 
     /** The same draft, every consent it sets carrying this evidence too (an import's file and row). */
     public ContactDraft withConsentEvidence(Map<String, String> evidence) {
         Map<Channel, Consent> m = new EnumMap<>(Channel.class);
         consent.forEach((ch, c) -> m.put(ch, c.withEvidence(evidence)));
-        return new ContactDraft(id, email, phone, zone, m, attributes);
+        return new ContactDraft(id, email, phone, zone, m, attributes, locale);
     }
 
     /**
@@ -79,7 +91,7 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
                 existing == null ? Map.of() : existing.states(),
                 attributes == null ? Map.of() : attributes,
                 existing == null ? now : existing.createdAt(),
-                now);
+                now, locale);
     }
 
     /** The evidence a caller may give with a consent, and the longest of each. */

@@ -416,7 +416,7 @@ public final class Decider {
     }
 
     private Email email(Input in, String templateId, String replyText) {
-        Renderer.Compiled t = in.templates().apply(templateId);
+        Renderer.Compiled t = in.templates().apply(templateId).in(in.contact().locale());
         String link = in.campaign().link();
         Map<String, Object> ctx = MessageContext.of(in.contact(), in.campaign(), lastEmailSubject(in.timeline()),
                 in.timeline().lastSms().map(e -> (String) e.data().get("text")).orElse(null), link, replyText);
@@ -427,7 +427,7 @@ public final class Decider {
     }
 
     private String sms(Input in, String templateId, String lastEmailSubject, String link, String replyText) {
-        Renderer.Compiled t = in.templates().apply(templateId);
+        Renderer.Compiled t = in.templates().apply(templateId).in(in.contact().locale());
         Map<String, Object> ctx = MessageContext.of(in.contact(), in.campaign(), lastEmailSubject,
                 in.timeline().lastSms().map(e -> (String) e.data().get("text")).orElse(null), link, replyText);
         return SmsBudget.render(t, ctx, policy.maxSmsSegments());

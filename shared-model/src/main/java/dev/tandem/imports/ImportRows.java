@@ -5,10 +5,8 @@ import dev.tandem.validation.InvalidInputException;
 
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.IllformedLocaleException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -16,10 +14,8 @@ import java.util.function.Function;
 /**
  * Rows of an import file turned into what {@code PUT /contacts/{id}} takes, and validated by the very same
  * {@link ContactDraft}. A CSV row becomes the body a caller would send: {@code email}, {@code phone}, {@code timezone},
- * {@code consent.email} and {@code consent.sms} into {@code consent}, each {@code attr.NAME} into {@code attributes};
- * an empty cell is a field left out. {@code locale} has no field of its own in a contact: it is kept as the
- * attribute {@code locale}, once checked to be a language tag. A JSON Lines row is the body itself, with its
- * {@code id}.
+ * {@code consent.email} and {@code consent.sms} into {@code consent}, each {@code attr.NAME} into
+ * {@code attributes}; an empty cell is a field left out. A JSON Lines row is the body itself, with its {@code id}.
  */
 public final class ImportRows {
     /** Where the consent a row sets comes from, on the contact's consent record. */
@@ -48,10 +44,8 @@ public final class ImportRows {
             if (attribute && !c.substring(ATTRIBUTE_PREFIX.length()).matches(ATTRIBUTE_NAME)) {
                 throw new InvalidInputException(c, c + ": attribute names start with a letter or _ and hold letters, digits and _ (at most 64)");
             }
-            String key = c.equals("locale") ? "attr.locale" : c;
-            if (!seen.add(key)) {
-                throw new InvalidInputException(c, c.equals("locale") || c.equals("attr.locale")
-                        ? "locale and attr.locale both name the attribute locale" : "column " + c + " appears twice");
+            if (!seen.add(c)) {
+                throw new InvalidInputException(c, "column " + c + " appears twice");
             }
         }
         if (!columns.contains("id")) {
@@ -77,22 +71,15 @@ public final class ImportRows {
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i);
             String cell = cells.get(i);
-            hasAttributes |= column.startsWith(ATTRIBUTE_PREFIX) || column.equals("locale");
+            hasAttributes |= column.startsWith(ATTRIBUTE_PREFIX);
             if (cell.isBlank()) {
                 continue;
             }
             switch (column) {
                 case "id" -> id = cell.trim();
-                case "email", "phone", "timezone" -> body.put(column, cell);
+                case "email", "phone", "timezone", "locale" -> body.put(column, cell);
                 case "consent.email" -> consent.put("email", cell.trim());
                 case "consent.sms" -> consent.put("sms", cell.trim());
-                case "locale" -> {
-                    try {
-                        attributes.put("locale", new Locale.Builder().setLanguageTag(cell.trim()).build().toLanguageTag());
-                    } catch (IllformedLocaleException e) {
-                        return ImportRow.refused(row, "locale", "locale must be a language tag such as fr-FR");
-                    }
-                }
                 default -> attributes.put(column.substring(ATTRIBUTE_PREFIX.length()), cell);
             }
         }
@@ -132,7 +119,7 @@ public final class ImportRows {
         } catch (InvalidInputException e) {
             String field = e.field() == null ? "" : e.field();
             if (csv && field.startsWith("attributes.")) {
-                field = field.equals("attributes.locale") ? "locale" : ATTRIBUTE_PREFIX + field.substring("attributes.".length());
+                field = ATTRIBUTE_PREFIX + field.substring("attributes.".length());
             }
             String message = e.getMessage();
             if (csv && message.startsWith("attributes.")) {

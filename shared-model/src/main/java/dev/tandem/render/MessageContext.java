@@ -16,10 +16,7 @@ public final class MessageContext {
 
     public static Map<String, Object> of(Contact contact, Campaign campaign, String lastEmailSubject, String lastSmsText,
                                          String link, String replyText) {
-        Map<String, Object> c = new LinkedHashMap<>(contact.attributes());
-        c.put("id", contact.id());
-        Map<String, Object> ctx = new LinkedHashMap<>();
-        ctx.put("contact", c);
+        Map<String, Object> ctx = of(contact);
         Map<String, Object> camp = new LinkedHashMap<>();
         camp.put("id", campaign.id());
         if (campaign.topic() != null) {
@@ -38,6 +35,15 @@ public final class MessageContext {
         if (replyText != null) {
             ctx.put("reply", Map.of("text", replyText));
         }
+        return ctx;
+    }
+
+    /** The context of a message outside any campaign (a test send): the contact alone. */
+    public static Map<String, Object> of(Contact contact) {
+        Map<String, Object> c = new LinkedHashMap<>(contact.attributes());
+        c.put("id", contact.id());
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("contact", c);
         return ctx;
     }
 }

@@ -23,8 +23,17 @@ public final class Renderer {
     private Renderer() {
     }
 
-    /** A template compiled once, for rendering many times. */
-    public record Compiled(MessageTemplate source, Template subject, Template body) {
+    /** A template compiled once, for rendering many times; its locales compiled with it. */
+    public record Compiled(MessageTemplate source, Template subject, Template body, Map<String, Compiled> locales) {
+        /**
+         * The text a contact of language tag {@code tag} gets (the template's {@link MessageTemplate#localeFor locale}
+         * for it, else the template's own); a null tag gets the template's own.
+         */
+        public Compiled in(String tag) {
+            String locale = source.localeFor(tag);
+            return locale == null ? this : locales.get(locale);
+        }
+
         /** Renders the template; one that fails at run time throws {@link InvalidInputException} naming it, never jmustache's own error. */
         public Rendered render(Map<String, Object> context) {
             try {
@@ -42,9 +51,17 @@ public final class Renderer {
     }
 
     public static Compiled compile(MessageTemplate t) {
+        Map<String, Compiled> locales = new java.util.LinkedHashMap<>();
+        for (String locale : t.locales().keySet()) {
+            try {
+                locales.put(locale, compile(t.in(locale)));
+            } catch (InvalidInputException e) {
+                throw e.under("locales." + locale);
+            }
+        }
         Template subject = t.subject() == null ? null : compile(TEXT, t.subject(), "subject");
         Template body = compile(t.channel() == Channel.EMAIL ? HTML : TEXT, t.body(), "body");
-        return new Compiled(t, subject, body);
+        return new Compiled(t, subject, body, Map.copyOf(locales));
     }
 
     private static Template compile(Mustache.Compiler compiler, String text, String field) {

@@ -25,20 +25,41 @@ public final class SmsBudget {
     private SmsBudget() {
     }
 
-    /** Refuses an SMS template that could exceed the policy's segments, naming the template. */
+    /**
+     * Refuses an SMS template that could exceed the policy's segments, naming the template; each of its locales is
+     * checked too, an error naming {@code locales.TAG.body}. The last email's subject is taken in each language the
+     * email speaks, since a contact may get the email in one and the SMS in another.
+     */
     public static void check(String field, MessageTemplate sms, Campaign campaign, MessageTemplate email,
                              ContactPolicy policy, int linkLength) {
-        Renderer.Compiled compiled = Renderer.compile(sms);
-        String subject = null;
-        if (email != null) {
-            subject = Renderer.compile(email).render(worstCase(campaign, null, linkLength)).subject();
-            subject = fit(subject, TEXT_BUDGET);
+        Set<String> subjects = new java.util.LinkedHashSet<>();
+        if (email == null) {
+            subjects.add(null);
+        } else {
+            Renderer.Compiled compiled = Renderer.compile(email);
+            subjects.add(worstSubject(compiled, campaign, linkLength));
+            for (Renderer.Compiled locale : compiled.locales().values()) {
+                subjects.add(worstSubject(locale, campaign, linkLength));
+            }
         }
-        String text = compiled.render(worstCase(campaign, subject, linkLength)).body();
-        int segments = SmsSegments.count(text);
-        if (segments > policy.maxSmsSegments()) {
-            throw new InvalidInputException(field, "template " + sms.id() + " can take " + segments
-                    + " SMS segments with its values at their budgets, over maxSmsSegments " + policy.maxSmsSegments());
+        Renderer.Compiled compiled = Renderer.compile(sms);
+        checkOne(field, "template " + sms.id(), compiled, subjects, campaign, policy, linkLength);
+        compiled.locales().forEach((locale, text) -> checkOne("locales." + locale + ".body",
+                "template " + sms.id() + " in locale " + locale, text, subjects, campaign, policy, linkLength));
+    }
+
+    private static String worstSubject(Renderer.Compiled email, Campaign campaign, int linkLength) {
+        return fit(email.render(worstCase(campaign, null, linkLength)).subject(), TEXT_BUDGET);
+    }
+
+    private static void checkOne(String field, String what, Renderer.Compiled sms, Set<String> subjects, Campaign campaign,
+                                 ContactPolicy policy, int linkLength) {
+        for (String subject : subjects) {
+            int segments = SmsSegments.count(sms.render(worstCase(campaign, subject, linkLength)).body());
+            if (segments > policy.maxSmsSegments()) {
+                throw new InvalidInputException(field, what + " can take " + segments
+                        + " SMS segments with its values at their budgets, over maxSmsSegments " + policy.maxSmsSegments());
+            }
         }
     }
 

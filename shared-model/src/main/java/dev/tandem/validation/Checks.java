@@ -20,6 +20,7 @@ public final class Checks {
             "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
     private Checks() {
@@ -157,6 +158,23 @@ public final class Checks {
             throw new InvalidInputException(field, field + " must be an IPv4 or IPv6 address");
         }
         return v;
+    }
+
+    /**
+     * A BCP 47 language tag such as {@code fr} or {@code pt-BR}, answered in its canonical case ({@code pt-br} is
+     * {@code pt-BR}). Only the tags Java reads back unchanged are taken: a language of 2 or 3 letters, then script,
+     * region and variants.
+     */
+    public static String locale(String field, String value) {
+        String v = required(field, value).trim();
+        if (v.length() > 35 || !LOCALE.matcher(v).matches()) {
+            throw new InvalidInputException(field, field + " must be a language tag such as fr or pt-BR");
+        }
+        String canonical = java.util.Locale.forLanguageTag(v).toLanguageTag();
+        if (!canonical.equalsIgnoreCase(v)) {
+            throw new InvalidInputException(field, field + " must be a language tag such as fr or pt-BR");
+        }
+        return canonical;
     }
 
     public static String maxLength(String field, String value, int max) {

@@ -75,7 +75,22 @@ class ImportRowsTest {
         assertEquals("Europe/Paris", row.draft().zone().getId());
         assertEquals(ConsentStatus.UNSUBSCRIBED, row.draft().consent().get(Channel.SMS).status());
         assertEquals("import", row.draft().consent().get(Channel.EMAIL).source());
-        assertEquals(Map.of("firstName", "Ana", "locale", "fr-FR"), row.draft().attributes());
+        assertEquals(Map.of("firstName", "Ana"), row.draft().attributes());
+        assertEquals("fr-FR", row.draft().locale());
+    }
+
+    @Test
+    void aJsonLinesRowSetsTheContactsLocaleAndABadTagIsRefusedNamingLocale() throws IOException {
+        Map<String, Object> ok = Map.of("id", "c1", "email", "a@example.com", "locale", "pt-br");
+        Map<String, Object> bad = Map.of("id", "c2", "email", "b@example.com", "locale", "french!");
+        List<Records.Record> r = records("{ok}\n{bad}\n", ImportFormat.JSONL);
+        java.util.function.Function<String, Object> json = text -> text.equals("{ok}") ? ok : bad;
+
+        ImportRow first = ImportRows.jsonl(1, r.get(0), json, NOW);
+        ImportRow second = ImportRows.jsonl(2, r.get(1), json, NOW);
+
+        assertEquals("pt-BR", first.draft().locale());
+        assertEquals("locale", second.error().field());
     }
 
     @Test
@@ -127,12 +142,12 @@ class ImportRowsTest {
     void aHeaderWithAnUnknownColumnOrNoIdIsRefusedNamingIt() {
         InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> ImportRows.header(List.of("id", "emial")));
         InvalidInputException noId = assertThrows(InvalidInputException.class, () -> ImportRows.header(List.of("email")));
-        InvalidInputException twice = assertThrows(InvalidInputException.class, () -> ImportRows.header(List.of("id", "locale", "attr.locale")));
+        InvalidInputException twice = assertThrows(InvalidInputException.class, () -> ImportRows.header(List.of("id", "locale", "locale")));
 
         assertEquals("emial", unknown.field());
         assertTrue(unknown.getMessage().startsWith("unknown column emial"), unknown.getMessage());
         assertEquals("id", noId.field());
-        assertEquals("attr.locale", twice.field());
+        assertEquals("locale", twice.field());
     }
 
     @Test

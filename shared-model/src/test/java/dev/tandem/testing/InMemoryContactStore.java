@@ -77,7 +77,7 @@ public class InMemoryContactStore implements ContactStore {
             phones.put(next.phone(), next.id());
         }
         Contact merged = stored == null ? next : new Contact(next.id(), next.email(), next.phone(), next.zone(),
-                next.consent(), stored.states(), next.attributes(), stored.createdAt(), next.updatedAt());
+                next.consent(), stored.states(), next.attributes(), stored.createdAt(), next.updatedAt(), next.locale());
         contacts.put(next.id(), merged);
         history.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(dev.tandem.contact.ConsentEntry.between(stored, next));
         dev.tandem.ingest.TriggerWork.smsOptIn(stored, next).ifPresent(optIns::add);

@@ -53,6 +53,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     private final CampaignService campaigns;
     private final dev.tandem.app.SegmentService segments;
     private final dev.tandem.app.ContactExport export;
+    private final dev.tandem.app.TestSends tests;
     private final String publicBaseUrl;
     private final Clock clock;
     private final Supplier<String> ids;
@@ -87,16 +88,23 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         DynamoEngagementStore engagements = new DynamoEngagementStore(Clients.dynamo(), config);
         Schedules schedules = new EventBridgeSchedules(EventBridgeSchedules.client(), env.require("SCHEDULE_GROUP"),
                 env.require("DECIDER_ARN"), env.require("SCHEDULER_ROLE_ARN"));
-        return new Services(contacts, campaigns, decisions, engagements, schedules);
+        // Test sends go out as the sender's messages do: from the same address, through the same configuration set.
+        dev.tandem.app.TestSends tests = new dev.tandem.app.TestSends(campaigns, contacts, engagements,
+                new dev.tandem.aws.ses.SesEmailSender(dev.tandem.aws.ses.SesEmailSender.client(), env.require("SENDER_EMAIL"),
+                        env.optional("CONFIGURATION_SET")),
+                new dev.tandem.aws.sns.SnsSmsSender(dev.tandem.aws.sns.SnsSmsSender.client(), env.optional("SMS_ORIGINATION_NUMBER"),
+                        env.optional("SMS_SENDER_ID")),
+                new dev.tandem.aws.store.DynamoTestSendLog(Clients.dynamo(), config));
+        return new Services(contacts, campaigns, decisions, engagements, schedules, tests);
     }
 
-    /** What the routes work with: the stores and the scheduler. */
+    /** What the routes work with: the stores, the scheduler and the test sends. */
     public record Services(ContactStore contacts, CampaignStore campaigns, DecisionStore decisions,
-                           EngagementStore engagements, Schedules schedules) {
+                           EngagementStore engagements, Schedules schedules, dev.tandem.app.TestSends tests) {
     }
 
     public ApiHandler(ContactStore store, Clock clock) {
-        this(new Services(store, null, null, null, null), null, clock, () -> UUID.randomUUID().toString());
+        this(new Services(store, null, null, null, null, null), null, clock, () -> UUID.randomUUID().toString());
     }
 
     public ApiHandler(Services services, String publicBaseUrl, Clock clock, Supplier<String> ids) {
@@ -108,6 +116,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         this.segments = services.decisions() == null ? null
                 : new dev.tandem.app.SegmentService(services.decisions(), services.decisions().shards());
         this.export = services.campaigns() == null ? null : new dev.tandem.app.ContactExport(services.contacts(), services.campaigns());
+        this.tests = services.tests();
         this.publicBaseUrl = publicBaseUrl;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
@@ -124,6 +133,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .on("POST", "/events", this::postEvents)
                 .on("PUT", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().putTemplate(r.path("id"), r.json(), base(r)).toMap())))
                 .on("GET", "/templates/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().template(r.path("id")).toMap())))
+                .on("POST", "/templates/{id}/test", this::testSend)
                 .on("PUT", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"),
                         campaigns().putCampaign(r.path("id"), r.json(), base(r)).toMap())))
                 .on("GET", "/campaigns/{id}", r -> HttpResult.json(200, withId(r.path("id"), campaigns().campaign(r.path("id")).toMap())))
@@ -249,6 +259,26 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         if (l.schedule() != null) {
             out.put("schedule", l.schedule());
         }
+        return HttpResult.json(202, out);
+    }
+
+    /** One message marked as a test, outside every campaign, cap and count: 202 with what went. */
+    private APIGatewayV2HTTPResponse testSend(Request r) {
+        if (tests == null) {
+            throw new NotFoundException("path", "test sends are not wired in this handler");
+        }
+        dev.tandem.app.TestSends.Sent sent = tests.send(r.path("id"), r.jsonOrEmpty(), clock.instant());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("channel", sent.channel().wire());
+        out.put("to", sent.to());
+        out.put("messageId", sent.messageId());
+        if (sent.subject() != null) {
+            out.put("subject", sent.subject());
+        }
+        if (sent.text() != null) {
+            out.put("text", sent.text());
+        }
+        out.put("test", true);
         return HttpResult.json(202, out);
     }
 

@@ -25,6 +25,9 @@ final class Views {
             out.put("phone", c.phone());
         }
         out.put("timezone", c.zone().getId());
+        if (c.locale() != null) {
+            out.put("locale", c.locale());
+        }
         Map<String, Object> consent = new LinkedHashMap<>();
         Map<String, Object> channels = new LinkedHashMap<>();
         for (Channel ch : Channel.values()) {

@@ -60,7 +60,8 @@ public final class EmailEventsHandler implements RequestHandler<SQSEvent, SQSBat
                 return List.of("ignored");
             }
             EmailNotification n = SesNotifications.parse(m.json(), m.id());
-            if (n == null) {
+            if (n == null || dev.tandem.app.TestSends.isTest(n)) {
+                // A test send's events (its tandem-test tag) are nobody's engagement: no timeline, no count, nothing kept.
                 return List.of("ignored");
             }
             return ingest.email(n).stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList();

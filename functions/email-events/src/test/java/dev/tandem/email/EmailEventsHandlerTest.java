@@ -64,6 +64,28 @@ class EmailEventsHandlerTest {
     }
 
     @Test
+    void aTestSendsEventsAreAcknowledgedAndSetAsideThoughTheyNameAContactsAddress() {
+        SQSEvent batch = new SQSEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (String type : List.of("Send", "Delivery", "Open", "Click")) {
+            Map<String, Object> event = new java.util.LinkedHashMap<>();
+            event.put("eventType", type);
+            event.put("mail", Map.of("timestamp", "2026-12-01T17:00:00.000Z", "messageId", "m-test", "destination", List.of("ana@example.com"),
+                    "tags", Map.of("tandem-test", List.of("true"))));
+            event.put(type.toLowerCase(java.util.Locale.ROOT), Map.of("timestamp", "2026-12-01T17:00:01.000Z",
+                    "recipients", List.of("ana@example.com"), "link", "https://shop.example.com", "userAgent", "Mozilla/5.0", "ipAddress", "192.0.2.1"));
+            records.add(LambdaEvents.record("test-" + type, LambdaEvents.envelope("sns-" + type, event, "2026-12-01T17:00:02.000Z")));
+        }
+        batch.setRecords(records);
+
+        SQSBatchResponse r = handler.handleRequest(batch, null);
+
+        assertEquals(List.of(), r.getBatchItemFailures());
+        assertEquals(List.of(), types(), "a test is nobody's engagement, though its address is ana's");
+        assertTrue(store.unmatched.isEmpty(), "nor kept as unmatched: " + store.unmatched);
+    }
+
+    @Test
     void tandemsOwnSendSampleAddsNothing() {
         SQSBatchResponse r = handler.handleRequest(LambdaEvents.sqs(LambdaEvents.sample("ses-send")), null);
         assertEquals(List.of(), r.getBatchItemFailures());

@@ -10,6 +10,7 @@ import dev.tandem.aws.Env;
 import dev.tandem.aws.Log;
 import dev.tandem.aws.Metrics;
 import dev.tandem.aws.Priming;
+import dev.tandem.aws.ses.SesEmailSender;
 import dev.tandem.aws.Sdk;
 import dev.tandem.aws.sns.SnsSmsSender;
 import dev.tandem.aws.sqs.SqsSendQueue;

@@ -124,7 +124,8 @@ final class ContactItems {
                 states,
                 attrs == null || !attrs.hasM() ? Map.of() : AttributeValues.toJava(attrs.m()),
                 Instant.parse(string(item, "createdAt")),
-                Instant.parse(string(item, "updatedAt")));
+                Instant.parse(string(item, "updatedAt")),
+                string(item, "locale"));
     }
 
     /** The attributes a PUT writes; channel states are left to the providers' notifications. */
@@ -133,6 +134,7 @@ final class ContactItems {
         m.put("email", c.email() == null ? null : s(c.email()));
         m.put("phone", c.phone() == null ? null : s(c.phone()));
         m.put("timezone", s(c.zone().getId()));
+        m.put("locale", c.locale() == null ? null : s(c.locale()));
         m.put("attributes", AttributeValues.of(c.attributes()));
         m.put("updatedAt", s(c.updatedAt().toString()));
         return m;

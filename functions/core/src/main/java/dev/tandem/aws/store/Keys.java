@@ -21,6 +21,7 @@ import java.util.Locale;
  * EMAIL#{address}     LOOKUP                               email address to contact
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
+ * MSG#{messageId}     TEST                                 the provider message id of a test send, for as long as events
  * CAMPAIGN#{id}       DEF                                  a campaign definition (GSI1: CAMPAIGNS / {id}, to list them)
  * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters (totals, and per step: step/{step}/...), sharded against hot keys
  * CAMPAIGN#{id}       SERIES#{yyyy-MM-ddTHH}#{shard}       per-campaign counters of one UTC hour
@@ -49,6 +50,8 @@ public final class Keys {
 
     public static final String PROFILE = "PROFILE";
     public static final String LOOKUP = "LOOKUP";
+    /** The sort key of a test send's message id, under its {@link #message} key. */
+    public static final String TEST = "TEST";
     /** Sorts right after {@link #PROFILE} and before every {@code RUN#}: one query reads both. */
     public static final String SEND_GUARD = "PROFILE#SEND";
     static final String EVENT_PREFIX = "EVT#";

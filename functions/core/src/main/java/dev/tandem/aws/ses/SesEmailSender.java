@@ -1,8 +1,7 @@
-package dev.tandem.sender;
+package dev.tandem.aws.ses;
 
 import dev.tandem.aws.Sdk;
 import dev.tandem.aws.Providers;
-import dev.tandem.aws.ses.SesTags;
 import dev.tandem.contact.Channel;
 import dev.tandem.port.EmailSender;
 import dev.tandem.port.ProviderOutcomeUnknownException;

@@ -1,4 +1,4 @@
-package dev.tandem.sender;
+package dev.tandem.aws.ses;
 
 import dev.tandem.port.ProviderOutcomeUnknownException;
 import dev.tandem.port.ProviderRejectedException;
@@ -122,6 +122,38 @@ class SesEmailSenderTest {
                     new dev.tandem.port.EmailSender.Email("to@example.com", "s", "<p>b</p>", "b", java.util.Map.of(), java.util.Map.of())));
             org.junit.jupiter.api.Assertions.assertEquals(1, sends.get(), "sent once, never again underneath");
         }
+    }
+
+    @Test
+    void aTestSendCarriesTheTandemTestTagInTheCharsetSesTakes() {
+        java.util.List<software.amazon.awssdk.services.sesv2.model.SendEmailRequest> requests = new java.util.ArrayList<>();
+        software.amazon.awssdk.services.sesv2.SesV2Client ses = new software.amazon.awssdk.services.sesv2.SesV2Client() {
+            @Override
+            public software.amazon.awssdk.services.sesv2.model.SendEmailResponse sendEmail(
+                    software.amazon.awssdk.services.sesv2.model.SendEmailRequest request) {
+                requests.add(request);
+                return software.amazon.awssdk.services.sesv2.model.SendEmailResponse.builder().messageId("m-1").build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "ses";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        new SesEmailSender(ses, FROM, "tandem-set").send(new dev.tandem.port.EmailSender.Email("to@example.com", "[Test] s", "<p>b</p>",
+                "b", java.util.Map.of(), java.util.Map.of(dev.tandem.app.TestSends.TAG, "true")));
+
+        org.junit.jupiter.api.Assertions.assertEquals(1, requests.size());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(software.amazon.awssdk.services.sesv2.model.MessageTag.builder()
+                .name("tandem-test").value("true").build()), requests.get(0).emailTags());
+        org.junit.jupiter.api.Assertions.assertEquals("tandem-set", requests.get(0).configurationSetName(),
+                "through the configuration set, so its events come back and can be set aside");
+        requests.get(0).emailTags().forEach(t -> assertTrue(SesTags.fits(t.name()) && SesTags.fits(t.value()), t.toString()));
     }
 
     @Test

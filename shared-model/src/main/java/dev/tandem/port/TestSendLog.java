@@ -1,0 +1,16 @@
+package dev.tandem.port;
+
+import dev.tandem.contact.Channel;
+
+import java.time.Instant;
+
+/**
+ * The provider message ids of test sends, so that what the providers say back about them (an SMS delivery receipt names
+ * only the message id) is known for a test's and set aside. Nothing about the recipient is kept.
+ */
+public interface TestSendLog {
+
+    void remember(String messageId, Channel channel, Instant at);
+
+    boolean isTest(String messageId);
+}
