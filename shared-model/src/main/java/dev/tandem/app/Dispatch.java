@@ -352,6 +352,6 @@ public final class Dispatch {
             return email.send(new EmailSender.Email(contact.email(), send.content().subject(), send.content().body(),
                     PlainText.of(send.content().body()), out.headers(), out.tags()));
         }
-        return sms.send(new SmsSender.Sms(contact.phone(), send.content().body(), campaign.transactional() || campaign.urgent()));
+        return sms.send(new SmsSender.Sms(contact.phone(), send.content().body(), campaign.transactional()));
     }
 }

@@ -48,7 +48,8 @@ class SendingTest {
     static final Duration SEND_LEASE = Duration.ofMinutes(2);
     static final Pacer NO_WAIT = channel -> { };
 
-    final InMemoryDecisionStore store = new InMemoryDecisionStore(4);
+    final dev.tandem.testing.InMemoryContactStore contacts = new dev.tandem.testing.InMemoryContactStore();
+    final InMemoryDecisionStore store = new InMemoryDecisionStore(4, contacts);
     final List<SendQueue.Job> queue = Collections.synchronizedList(new ArrayList<>());
     final List<EmailSender.Email> emails = Collections.synchronizedList(new ArrayList<>());
     final List<SmsSender.Sms> sms = Collections.synchronizedList(new ArrayList<>());
@@ -168,6 +169,23 @@ class SendingTest {
         Run run = store.run("c3", "winter", "l-winter").orElseThrow();
         assertEquals("sms", run.step(), "the run moved on to the follow-up");
         assertEquals(T0.plusSeconds(5).plus(Duration.ofHours(24)), run.dueAt());
+    }
+
+    @Test
+    void aTransactionalSmsGoesAsTransactionalAndAPromotionalOneAsPromotional() {
+        Campaign flash = smsFirst("flash");
+        Campaign order = campaign("order", Map.of("topic", "Your order", "playbook", "sms-first", "sms", "text", "email", "mail",
+                "transactional", true, "link", "https://shop.example.com/orders/1"));
+        launch(flash.id(), List.of(contact("ana")), T0);
+        launch(order.id(), List.of(contact("bo")), T0);
+        sweep.run(T0, () -> true);
+
+        dispatch().send(take(), T0.plusSeconds(3));
+
+        assertEquals(Map.of(phone("ana"), false, phone("bo"), true),
+                sms.stream().collect(java.util.stream.Collectors.toMap(SmsSender.Sms::to, SmsSender.Sms::transactional)));
+        assertEquals(true, contacts.events("bo").stream().filter(e -> e.type().equals("sms.sent")).findFirst()
+                .orElseThrow().data().get("transactional"), "marked, so that the promotional budget does not count it");
     }
 
     @Test
