@@ -7,8 +7,6 @@ import dev.tandem.contact.ContactDraft;
 import dev.tandem.port.CampaignStore;
 import dev.tandem.port.EmailSender;
 import dev.tandem.port.SmsSender;
-import dev.tandem.port.TestSendLog;
-import dev.tandem.testing.InMemoryContactStore;
 import dev.tandem.validation.ConflictException;
 import dev.tandem.validation.InvalidInputException;
 import dev.tandem.validation.NotFoundException;
@@ -18,7 +16,6 @@ import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +32,7 @@ class TestSendsTest {
     final dev.tandem.testing.InMemoryEngagementStore contacts = new dev.tandem.testing.InMemoryEngagementStore();
     final List<EmailSender.Email> emails = new ArrayList<>();
     final List<SmsSender.Sms> sms = new ArrayList<>();
-    final Set<String> remembered = new HashSet<>();
+    final Set<String> remembered;
     final TestSends sends;
 
     TestSendsTest() {
@@ -45,17 +42,8 @@ class TestSendsTest {
                     case "policy" -> ContactPolicy.DEFAULT;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        TestSendLog log = new TestSendLog() {
-            @Override
-            public void remember(String messageId, Channel channel, Instant at) {
-                remembered.add(messageId);
-            }
-
-            @Override
-            public boolean isTest(String messageId) {
-                return remembered.contains(messageId);
-            }
-        };
+        dev.tandem.testing.InMemoryTestSendLog log = new dev.tandem.testing.InMemoryTestSendLog();
+        remembered = log.ids;
         sends = new TestSends(campaigns, contacts, contacts, e -> {
             emails.add(e);
             return "ses-" + emails.size();

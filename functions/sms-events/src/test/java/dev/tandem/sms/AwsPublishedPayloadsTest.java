@@ -12,7 +12,6 @@ import dev.tandem.contact.ContactDraft;
 import dev.tandem.contact.Reachability;
 import dev.tandem.ingest.SentMessage;
 import dev.tandem.port.SmsSender;
-import dev.tandem.port.TestSendLog;
 import dev.tandem.testing.InMemoryEngagementStore;
 import dev.tandem.timeline.TimelineEvent;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,21 +43,11 @@ class AwsPublishedPayloadsTest {
     private static final String PHONE = "+14255550182"; // the number that texts in AWS's inbound example
     private final InMemoryEngagementStore store = new InMemoryEngagementStore();
     private final List<SmsSender.Sms> sent = new ArrayList<>();
-    private final java.util.Set<String> tests = new java.util.HashSet<>();
+    private final dev.tandem.testing.InMemoryTestSendLog tests = new dev.tandem.testing.InMemoryTestSendLog();
     private final SmsEventsHandler handler = new SmsEventsHandler(store, m -> {
         sent.add(m);
         return "sns-" + sent.size();
-    }, new IngestService.SmsTexts("stopped", "help text", "started"), new TestSendLog() {
-        @Override
-        public void remember(String messageId, Channel channel, Instant at) {
-            tests.add(messageId);
-        }
-
-        @Override
-        public boolean isTest(String messageId) {
-            return tests.contains(messageId);
-        }
-    }, Clock.fixed(T, ZoneOffset.UTC));
+    }, new IngestService.SmsTexts("stopped", "help text", "started"), tests, Clock.fixed(T, ZoneOffset.UTC));
 
     @BeforeEach
     void ana() {

@@ -9,7 +9,6 @@ import dev.tandem.contact.ContactDraft;
 import dev.tandem.contact.Reachability;
 import dev.tandem.ingest.SentMessage;
 import dev.tandem.port.SmsSender;
-import dev.tandem.port.TestSendLog;
 import dev.tandem.testing.InMemoryEngagementStore;
 import dev.tandem.timeline.TimelineEvent;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,21 +28,11 @@ class SmsEventsHandlerTest {
     private static final Instant T = Instant.parse("2026-12-01T16:00:00Z");
     private final InMemoryEngagementStore store = new InMemoryEngagementStore();
     private final List<SmsSender.Sms> sent = new ArrayList<>();
-    private final java.util.Set<String> tests = new java.util.HashSet<>();
+    private final dev.tandem.testing.InMemoryTestSendLog tests = new dev.tandem.testing.InMemoryTestSendLog();
     private final SmsEventsHandler handler = new SmsEventsHandler(store, m -> {
         sent.add(m);
         return "sns-" + sent.size();
-    }, new IngestService.SmsTexts("stopped", "help text", "started"), new TestSendLog() {
-        @Override
-        public void remember(String messageId, Channel channel, Instant at) {
-            tests.add(messageId);
-        }
-
-        @Override
-        public boolean isTest(String messageId) {
-            return tests.contains(messageId);
-        }
-    }, Clock.fixed(T, ZoneOffset.UTC));
+    }, new IngestService.SmsTexts("stopped", "help text", "started"), tests, Clock.fixed(T, ZoneOffset.UTC));
 
     @BeforeEach
     void ana() {
@@ -86,7 +75,7 @@ class SmsEventsHandlerTest {
     @Test
     void theStatusOfATestSendIsAcknowledgedAndSetAside() {
         store.messages.clear();
-        tests.add("8f3a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b");
+        tests.ids.add("8f3a1c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b");
 
         SQSBatchResponse r = handler.handleRequest(LambdaEvents.batch("sms-status-delivered"), null);
 
