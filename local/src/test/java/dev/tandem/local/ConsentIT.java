@@ -104,6 +104,9 @@ class ConsentIT {
         assertEquals(List.of("Acme: reply YES to get order texts. Msg&data rates may apply. STOP to end."), textsTo(phone),
                 "one confirmation, however often the request is saved and the decider runs");
 
+        Map<String, Object> optIns = (Map<String, Object>) api.ok("GET", "/campaigns/tandem-sms-opt-in/stats", null).json().get("sms");
+        assertEquals(1, ((Number) optIns.get("sent")).intValue(), "the confirmations are counted as Tandem's own campaign: " + optIns);
+
         // Nothing else reaches the pending number: a launch to it is skipped.
         api.ok("PUT", "/campaigns/news-" + run, Map.of("topic", "News", "playbook", "best-channel", "sms", "news"));
         api.ok("POST", "/campaigns/news-" + run + "/launch", Map.of("audience", List.of(id)));

@@ -215,16 +215,21 @@ public final class CampaignService {
 
     /** Per channel: sent, delivered, opens, clicks, replies, failures; deferred and skipped by reason; and conversions. */
     public Map<String, Object> stats(String campaignId) {
-        Campaign c = campaign(campaignId);
+        Campaign c = counted(campaignId);
         Map<String, Long> raw = campaigns.stats(campaignId);
         Map<String, Object> out = new LinkedHashMap<>(Stats.of(raw));
         out.putAll(dev.tandem.experiment.Reading.of(c.experiment(), c.goal(), raw));
         return out;
     }
 
+    /** A campaign whose counters can be read: a stored one, or the one that sends double opt-in confirmations. */
+    private Campaign counted(String campaignId) {
+        return Campaign.SMS_OPT_IN.equals(campaignId) ? Campaign.smsOptIn(campaigns.policy().smsOptInTemplate()) : campaign(campaignId);
+    }
+
     /** {@code GET /campaigns/{id}/report}: the funnels, reasons and activity of one campaign, from its counters. */
     public CampaignReport report(String campaignId) {
-        Campaign c = campaign(campaignId);
+        Campaign c = counted(campaignId);
         return CampaignReport.of(c, campaigns.stats(campaignId), campaigns.series(campaignId));
     }
 

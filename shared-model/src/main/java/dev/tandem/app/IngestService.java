@@ -290,7 +290,8 @@ public final class IngestService {
             }
             default -> {
                 type = EventType.SMS_REPLY.wire();
-                if (campaign != null) {
+                // A reply to a double opt-in's request that is not YES answers no campaign.
+                if (campaign != null && !dev.tandem.campaign.Campaign.SMS_OPT_IN.equals(campaign)) {
                     work = List.of(new TriggerWork(TriggerWork.SMS_REPLY, campaign, "reply-" + eventId, in.at(),
                             Map.of("triggerEvent", eventId)));
                 }

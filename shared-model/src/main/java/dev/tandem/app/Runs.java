@@ -177,6 +177,6 @@ final class Runs {
     }
 
     static Channel channelOf(String step) {
-        return Steps.SMS.equals(step) || Steps.CLICK_NO_CONVERSION.equals(step) ? Channel.SMS : Channel.EMAIL;
+        return Steps.SMS.equals(step) || Steps.CLICK_NO_CONVERSION.equals(step) || Steps.SMS_OPT_IN.equals(step) ? Channel.SMS : Channel.EMAIL;
     }
 }

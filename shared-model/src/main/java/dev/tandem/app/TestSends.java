@@ -36,7 +36,7 @@ import java.util.Set;
 public final class TestSends {
     public static final String TAG = "tandem-test";
     public static final String PREFIX = "[Test] ";
-    private static final Set<String> FIELDS = Set.of("contact", "to", "values");
+    private static final Set<String> FIELDS = Set.of("contact", "to", "values", "testId");
 
     private final CampaignStore campaigns;
     private final ContactStore contacts;
@@ -60,9 +60,16 @@ public final class TestSends {
     public record Sent(Channel channel, String to, String messageId, String subject, String text) {
     }
 
-    /** Whether an SES notification is about a test send (it carries the tag): set aside, never engagement. */
+    /**
+     * Whether an SES notification is about a test send (it carries the tag) and is to be set aside: its send, delivery,
+     * opens and clicks are nobody's engagement. A permanent bounce, a complaint or an unsubscribe about a test still
+     * counts: the person or the mailbox said no, and the contact's email must follow (suppressed, unsubscribed).
+     */
     public static boolean isTest(EmailNotification n) {
-        return n.tag(TAG) != null;
+        return n.tag(TAG) != null && switch (n.kind()) {
+            case BOUNCE, COMPLAINT, SUBSCRIPTION -> false;
+            default -> true;
+        };
     }
 
     public Sent send(String templateId, Object body, Instant now) {
@@ -106,6 +113,11 @@ public final class TestSends {
                         + " (" + closed.get().wire() + "); a test goes only where a campaign could send");
             }
             contact = valuesAsContact(m.get("values"), address, t.channel());
+        }
+        String testId = Checks.string(m, "testId");
+        if (testId != null && !log.claim(Checks.id("testId", testId), now)) {
+            // A retried request: the first one sent it (or is sending it). Nothing goes twice.
+            throw new ConflictException("testId", "test " + testId + " was sent already; use a new testId to send another");
         }
         Renderer.Compiled compiled = Renderer.compile(t).in(contact.locale());
         Map<String, Object> context = MessageContext.of(contact);

@@ -94,6 +94,9 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
                 now, locale);
     }
 
+    /** How far ahead of Tandem's clock a caller's consent time may be, for clocks that disagree. */
+    private static final java.time.Duration MAX_CLOCK_SKEW = java.time.Duration.ofMinutes(5);
+
     /** The evidence a caller may give with a consent, and the longest of each. */
     private static final Map<String, Integer> EVIDENCE = Map.of("text", 2000, "version", 64, "ip", 45, "form", 256,
             "url", 2048, "userAgent", 512);
@@ -150,6 +153,10 @@ public record ContactDraft(String id, String email, String phone, ZoneId zone,
             throw new InvalidInputException(field + ".at", field + ".at must be an ISO-8601 instant");
         }
         Instant when = at == null ? now : Checks.instant(field + ".at", (String) at);
+        // A consent given later than now cannot be: and a YES would be older than it, so a pending number would stay so.
+        if (when.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw new InvalidInputException(field + ".at", field + ".at is in the future; give the time the person consented");
+        }
         Map<String, String> evidence = new LinkedHashMap<>();
         if (src != null) {
             evidence.put("form", Checks.maxLength(field + ".source", (String) src, 64));

@@ -331,6 +331,11 @@ public final class Decider {
         if (requestedAt != null && !requestedAt.equals(consent.get().at().toString())) {
             return new StepResult(List.of(), new Drop("a newer opt-in request has its own confirmation"), null);
         }
+        Instant asked = consent.get().at();
+        if (in.timeline().newest(e -> e.is(EventType.SMS_SENT) && Steps.SMS_OPT_IN.equals(e.step()) && !e.at().isBefore(asked)).isPresent()) {
+            // The same request saved again after a change and back: it was asked once already.
+            return new StepResult(List.of(), new Drop("this request was confirmed for already"), null);
+        }
         if (in.campaign().smsTemplate() == null) {
             // The policy lost its smsOptInTemplate after the request was made.
             return StepResult.of(Decision.skip(Steps.SMS_OPT_IN, Channel.SMS, Reason.INVALID_DEFINITION, null), new Finish(DONE));

@@ -16,7 +16,7 @@ import java.util.Objects;
  * false when the act is older than the profile's last change, so that {@code updatedAt} never moves backwards.
  */
 public record ProfileChange(Channel channel, ChannelState state, Consent consent, boolean touchesUpdatedAt,
-                            Instant seenStateAt, Instant seenConsentAt, boolean seen) {
+                            Instant seenStateAt, Instant seenConsentAt, boolean seen, Consent act) {
     public ProfileChange {
         Objects.requireNonNull(channel, "channel");
         if (state == null && consent == null) {
@@ -26,19 +26,28 @@ public record ProfileChange(Channel channel, ChannelState state, Consent consent
 
     /** A change made now, by the contact's own hand (a one-click unsubscribe), with nothing read before it. */
     public ProfileChange(Channel channel, ChannelState state, Consent consent) {
-        this(channel, state, consent, true, null, null, false);
+        this(channel, state, consent, true, null, null, false, consent);
     }
 
     /**
-     * The consent history line this change makes: its consent, with the consent's evidence; else the channel closed or
-     * reopened by a provider's act (a permanent bounce), with the reason and the message it was about.
+     * The consent history line this change makes: its consent, with the consent's evidence. When only the channel's
+     * state changes (a permanent bounce; or a complaint, a STOP or a START whose consent part is older than a consent
+     * set since), the line says what the act did to the channel, with the act's own source and evidence
+     * ({@code act}); a bounce, which sets no consent, names its reason and the message it was about.
      */
     public dev.tandem.contact.ConsentEntry entry(String messageId) {
         if (consent != null) {
             return dev.tandem.contact.ConsentEntry.of(channel, consent);
         }
-        String source = state.status() == dev.tandem.contact.Reachability.SUPPRESSED ? Consent.BOUNCE : Consent.KEYWORD;
-        return new dev.tandem.contact.ConsentEntry(channel, state.status().wire(), source, at(),
+        String status = switch (state.status()) {
+            case SUPPRESSED -> "suppressed";
+            case OPTED_OUT -> dev.tandem.contact.ConsentStatus.UNSUBSCRIBED.wire();
+            case REACHABLE -> dev.tandem.contact.ConsentStatus.SUBSCRIBED.wire();
+        };
+        if (act != null) {
+            return new dev.tandem.contact.ConsentEntry(channel, status, act.source(), at(), act.evidence());
+        }
+        return new dev.tandem.contact.ConsentEntry(channel, status, Consent.BOUNCE, at(),
                 Consent.evidence("reason", state.reason(), "messageId", messageId));
     }
 
@@ -62,6 +71,6 @@ public record ProfileChange(Channel channel, ChannelState state, Consent consent
             return null;
         }
         boolean touches = contact.updatedAt() == null || !at().isBefore(contact.updatedAt());
-        return new ProfileChange(channel, s, k, touches, stateAt, consentAt, true);
+        return new ProfileChange(channel, s, k, touches, stateAt, consentAt, true, act);
     }
 }

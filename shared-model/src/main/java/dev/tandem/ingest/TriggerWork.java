@@ -16,7 +16,8 @@ public record TriggerWork(String trigger, String campaign, String occurrence, In
 
     /**
      * The run a save starts when it makes a number's SMS consent {@code pending}: one confirmation request, due at
-     * once, named by the request's time so that saving the same request again starts nothing more.
+     * once, named by the save that made it, so that no later save can write over it; saving the same request again
+     * (the same pending consent) starts nothing more.
      */
     public static java.util.Optional<TriggerWork> smsOptIn(dev.tandem.contact.Contact previous, dev.tandem.contact.Contact next) {
         dev.tandem.contact.Consent now = next.consent().get(dev.tandem.contact.Channel.SMS);
@@ -25,7 +26,7 @@ public record TriggerWork(String trigger, String campaign, String occurrence, In
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new TriggerWork(SMS_OPT_IN, dev.tandem.campaign.Campaign.SMS_OPT_IN,
-                "opt-in-" + now.at().toEpochMilli(), next.updatedAt(), Map.of(dev.tandem.decide.Run.REQUESTED_AT, now.at().toString())));
+                "opt-in-" + next.updatedAt().toEpochMilli(), next.updatedAt(), Map.of(dev.tandem.decide.Run.REQUESTED_AT, now.at().toString())));
     }
 
     public TriggerWork {

@@ -13,4 +13,10 @@ public interface TestSendLog {
     void remember(String messageId, Channel channel, Instant at);
 
     boolean isTest(String messageId);
+
+    /**
+     * Takes a caller's id for one test send, before it goes: true the first time, false when a test with this id was
+     * taken already (a retried request), for a day.
+     */
+    boolean claim(String testId, Instant at);
 }

@@ -107,6 +107,19 @@ class TestSendsTest {
     }
 
     @Test
+    void aRetriedTestWithItsIdSendsNothingMore() {
+        Map<String, Object> body = Map.of("to", "+14155550199", "values", Map.of("firstName", "Zoe"), "testId", "try-1");
+        sends.send("alert", body, NOW);
+
+        ConflictException again = assertThrows(ConflictException.class, () -> sends.send("alert", body, NOW.plusSeconds(2)));
+
+        assertEquals("testId", again.field());
+        assertEquals(1, sms.size());
+        sends.send("alert", Map.of("to", "+14155550199", "testId", "try-2"), NOW.plusSeconds(3));
+        assertEquals(2, sms.size(), "a new id is a new test");
+    }
+
+    @Test
     void aPendingNumberGetsNoTest() {
         contacts.save(ContactDraft.from("cy", Map.of("phone", "+14155550177", "consent", Map.of("sms", "pending")), "test", NOW)
                 .applyTo(null, NOW), null);

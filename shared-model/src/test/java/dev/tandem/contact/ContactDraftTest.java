@@ -130,6 +130,8 @@ class ContactDraftTest {
                 "consent", Map.of("sms", Map.of("status", "subscribed", "evidence", Map.of("signature", "x"))))));
         assertEquals("consent.sms.evidence", fieldOf(Map.of("phone", "+14155550101",
                 "consent", Map.of("sms", Map.of("status", "subscribed", "evidence", "yes")))));
+        assertEquals("consent.sms.at", fieldOf(Map.of("phone", "+14155550101",
+                "consent", Map.of("sms", Map.of("status", "pending", "at", T0.plusSeconds(3600).toString())))));
         assertEquals("consent.sms.proof", fieldOf(Map.of("phone", "+14155550101",
                 "consent", Map.of("sms", Map.of("status", "subscribed", "proof", "x")))));
     }

@@ -296,4 +296,32 @@ class IngestServiceTest {
         assertEquals(List.of(), sent, "a confirmed opt-in sends nothing of its own");
         assertEquals("double-opt-in", store.consentHistory("c1").get(store.consentHistory("c1").size() - 1).source());
     }
+
+    @Test
+    void aComplaintOlderThanANewerConsentIsKeptAsTheSuppressionItMade() {
+        Contact before = store.find("c1").orElseThrow();
+        store.save(before.withConsent(Channel.EMAIL, dev.tandem.contact.Consent.subscribed("api", T.plusSeconds(600)), T.plusSeconds(600)), before);
+
+        // The complaint (at T+60s) is older than the consent set at T+600s: it suppresses, and leaves the consent.
+        ingest.email(email(EmailNotification.Kind.COMPLAINT, TAGS, Map.of("complaintFeedbackType", "abuse")));
+
+        // The history is in the order of the acts: the complaint comes before the newer consent.
+        List<dev.tandem.contact.ConsentEntry> history = store.consentHistory("c1");
+        assertEquals(List.of("test", "test", "complaint", "api"), history.stream().map(dev.tandem.contact.ConsentEntry::source).toList());
+        dev.tandem.contact.ConsentEntry last = history.get(2);
+        assertEquals("suppressed", last.status());
+        assertEquals("complaint", last.source());
+        assertEquals(Map.of("feedbackType", "abuse", "messageId", "m1"), last.evidence());
+        assertEquals(ConsentStatus.SUBSCRIBED, store.find("c1").orElseThrow().consent().get(Channel.EMAIL).status());
+    }
+
+    @Test
+    void aReplyToTheOptInRequestThatIsNotYesAnswersNoCampaign() {
+        store.add(new TimelineEvent("optin-sent", "c1", "sms.sent", T.plusSeconds(30), dev.tandem.campaign.Campaign.SMS_OPT_IN,
+                dev.tandem.campaign.Steps.SMS_OPT_IN, "sns-optin", Map.of("text", "Reply YES")));
+
+        ingest.smsInbound(inbound("in-ok", "ok sure"));
+
+        assertEquals(List.of(), store.work, "no smsReply run for Tandem's own opt-in campaign");
+    }
 }

@@ -17,6 +17,13 @@ public class InMemoryTestSendLog implements TestSendLog {
         ids.add(messageId);
     }
 
+    public final Set<String> claimed = Collections.synchronizedSet(new LinkedHashSet<>());
+
+    @Override
+    public boolean claim(String testId, Instant at) {
+        return claimed.add(testId);
+    }
+
     @Override
     public boolean isTest(String messageId) {
         return ids.contains(messageId);

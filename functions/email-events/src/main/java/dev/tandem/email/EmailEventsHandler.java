@@ -61,7 +61,8 @@ public final class EmailEventsHandler implements RequestHandler<SQSEvent, SQSBat
             }
             EmailNotification n = SesNotifications.parse(m.json(), m.id());
             if (n == null || dev.tandem.app.TestSends.isTest(n)) {
-                // A test send's events (its tandem-test tag) are nobody's engagement: no timeline, no count, nothing kept.
+                // A test send's events (its tandem-test tag) are nobody's engagement: no timeline, no count, nothing kept;
+                // its bounces, complaints and unsubscribes go on, as they close the address.
                 return List.of("ignored");
             }
             return ingest.email(n).stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList();

@@ -86,6 +86,25 @@ class EmailEventsHandlerTest {
     }
 
     @Test
+    void aComplaintAboutATestStillUnsubscribesAndSuppresses() {
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("eventType", "Complaint");
+        event.put("mail", Map.of("timestamp", "2026-12-01T17:00:00.000Z", "messageId", "m-test", "destination", List.of("ana@example.com"),
+                "tags", Map.of("tandem-test", List.of("true"))));
+        event.put("complaint", Map.of("timestamp", "2026-12-01T17:05:00.000Z", "complaintFeedbackType", "abuse",
+                "complainedRecipients", List.of(Map.of("emailAddress", "ana@example.com"))));
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(LambdaEvents.record("test-complaint", LambdaEvents.envelope("sns-c", event, "2026-12-01T17:05:01.000Z"))));
+
+        assertEquals(List.of(), handler.handleRequest(batch, null).getBatchItemFailures());
+
+        dev.tandem.contact.Contact ana = store.find("c1").orElseThrow();
+        assertEquals(List.of("email.complaint"), types(), "the person said no to a test: it counts");
+        assertEquals(dev.tandem.contact.Reachability.SUPPRESSED, ana.stateOf(dev.tandem.contact.Channel.EMAIL).status());
+        assertEquals("complaint", ana.consent().get(dev.tandem.contact.Channel.EMAIL).source());
+    }
+
+    @Test
     void tandemsOwnSendSampleAddsNothing() {
         SQSBatchResponse r = handler.handleRequest(LambdaEvents.sqs(LambdaEvents.sample("ses-send")), null);
         assertEquals(List.of(), r.getBatchItemFailures());

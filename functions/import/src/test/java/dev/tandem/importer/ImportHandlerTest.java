@@ -72,7 +72,10 @@ class ImportHandlerTest {
                 {"row":5,"field":"email","error":"email already belongs to another contact (row 1 of this file has it)"}
                 {"row":6,"field":"phone","error":"phone must be an E.164 number such as +14155550101"}
                 """, files.text("imports/contacts-sample.errors.jsonl"));
-        assertEquals(Map.of("firstName", "Chloe, \"Clo\"", "tier", "gold", "locale", "en-US"), store.find("chloe").orElseThrow().attributes());
+        assertEquals(Map.of("firstName", "Chloe, \"Clo\"", "tier", "gold"), store.find("chloe").orElseThrow().attributes());
+        assertEquals("en-US", store.find("chloe").orElseThrow().locale(), "the locale column is the contact's locale");
+        assertEquals(Map.of("file", "imports/contacts-sample.csv", "row", "3"),
+                store.consentHistory("chloe").get(0).evidence(), "consent from a file names the file and the row");
     }
 
     @Test

@@ -34,6 +34,20 @@ public final class DynamoTestSendLog implements TestSendLog {
     }
 
     @Override
+    public boolean claim(String testId, Instant at) {
+        Map<String, AttributeValue> item = key(Keys.testSend(testId), Keys.TEST);
+        item.put(Keys.TYPE, s("test-send"));
+        item.put("at", s(at.toString()));
+        item.put(Keys.EXPIRES_AT, n(at.plus(java.time.Duration.ofDays(1)).getEpochSecond()));
+        try {
+            db.putItem(r -> r.tableName(config.table()).item(item).conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean isTest(String messageId) {
         Map<String, AttributeValue> item = db.getItem(r -> r.tableName(config.table()).key(key(Keys.message(messageId), Keys.TEST))
                 .projectionExpression(Keys.PK)).item();

@@ -22,6 +22,7 @@ import java.util.Locale;
  * PHONE#{e164}        LOOKUP                               phone number to contact
  * MSG#{messageId}     LOOKUP                               provider message id to contact, campaign and step
  * MSG#{messageId}     TEST                                 the provider message id of a test send, for as long as events
+ * TESTSEND#{testId}  TEST                                 a test send's caller-given id, taken before it goes, for a day
  * CAMPAIGN#{id}       DEF                                  a campaign definition (GSI1: CAMPAIGNS / {id}, to list them)
  * CAMPAIGN#{id}       STATS#{shard}                        per-campaign counters (totals, and per step: step/{step}/...), sharded against hot keys
  * CAMPAIGN#{id}       SERIES#{yyyy-MM-ddTHH}#{shard}       per-campaign counters of one UTC hour
@@ -88,6 +89,11 @@ public final class Keys {
     /** A consent history line's key: time-ordered, the same each time the same change is written. */
     public static String consent(dev.tandem.contact.ConsentEntry e) {
         return CONSENT_PREFIX + time(e.at()) + "#" + e.key();
+    }
+
+    /** A test send's caller-given id, taken before it goes (with {@link #TEST}). */
+    public static String testSend(String testId) {
+        return "TESTSEND#" + testId;
     }
 
     public static String run(String campaign, String occurrence) {
