@@ -130,9 +130,13 @@ class TemplateTestSendIT {
         assertEquals(200, send("PUT", "/templates/" + t, Map.of("channel", "sms", "body", "Hi {{contact.firstName}}, sale today")).statusCode());
         String to = phone(99);
 
-        HttpResponse<String> r = send("POST", "/templates/" + t + "/test", Map.of("to", to, "values", Map.of("firstName", "Zoe")));
+        Map<String, Object> body = Map.of("to", to, "values", Map.of("firstName", "Zoe"), "testId", "try-" + run);
+        HttpResponse<String> r = send("POST", "/templates/" + t + "/test", body);
+        HttpResponse<String> retried = send("POST", "/templates/" + t + "/test", body);
 
         assertEquals(202, r.statusCode(), r.body());
+        assertEquals(409, retried.statusCode(), retried.body());
+        assertEquals("testId", json(retried).get("field"), "a retried request sends nothing more");
         assertEquals("[Test] Hi Zoe, sale today", json(r).get("text"));
         List<Moto.SentSms> sent = Moto.sms().stream().filter(s -> s.phoneNumber().equals(to)).toList();
         assertEquals(1, sent.size());
