@@ -46,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SenderJarIT {
     private static final Path JAR = Emulator.root().resolve("functions/sender/target/sender-function.jar");
-    private static final Pattern MISSING_CLASS = Pattern.compile("NoClassDefFoundError|ClassNotFoundException|VerifyError");
 
     private static String table;
     private static SqsClient sqs;
@@ -96,7 +95,7 @@ class SenderJarIT {
                 "token", UUID.randomUUID().toString(), "attempt", 0);
         Map<String, Object> record = record("m-" + run, "receipt-" + run, Json.write(job), Map.of());
 
-        Child child = runSender(functions(), List.of(record));
+        ShrunkJar.Child child = runSender(functions(), List.of(record));
 
         child.assertClean();
         assertEquals(Map.of("batchItemFailures", List.of()), child.answer(), "nothing to send, nothing to retry");
@@ -124,7 +123,7 @@ class SenderJarIT {
         assertEquals(0, emailsTo(ana).size(), "the decider only queued the email");
         assertEquals(0, smsTo(boPhone).size(), "the decider only queued the SMS");
 
-        Child child = runSender(functions, jobs);
+        ShrunkJar.Child child = runSender(functions, jobs);
 
         child.assertClean();
         assertEquals(Map.of("batchItemFailures", List.of()), child.answer());
@@ -209,52 +208,8 @@ class SenderJarIT {
         return Moto.sms().stream().filter(s -> s.phoneNumber().equals(phone)).toList();
     }
 
-    /** What the child JVM did: its exit status, its output (the answer is the last line) and its error stream. */
-    private record Child(int exit, String out, String err) {
-        void assertClean() {
-            assertEquals(0, exit, "the sender's JVM failed:\n" + err);
-            assertFalse(MISSING_CLASS.matcher(out + err).find(), "a class the shrinker removed was needed:\n" + err);
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, Object> answer() {
-            String[] lines = out.strip().split("\n");
-            return (Map<String, Object>) Json.read(lines[lines.length - 1], "answer");
-        }
-    }
-
-    /**
-     * SenderHandler from the shrunk jar in a fresh JVM on an SQS event of these records: the bench's runner, alone in a
-     * directory of its own, with the Lambda runtime's serialization library, and the template's environment.
-     */
-    private Child runSender(LocalFunctions functions, List<Map<String, Object>> records) throws Exception {
-        Path event = dir.resolve("event.json");
-        Files.writeString(event, Json.write(Map.of("Records", records)));
-        Path runner = dir.resolve("runner");
-        String name = ColdStartRunner.class.getName().replace('.', '/') + ".class";
-        Files.createDirectories(runner.resolve(name).getParent());
-        try (InputStream in = ColdStartRunner.class.getClassLoader().getResourceAsStream(name)) {
-            Files.write(runner.resolve(name), in.readAllBytes());
-        }
-        String classpath = String.join(File.pathSeparator, JAR.toString(), runner.toString(),
-                jarOf(PojoSerializer.class), jarOf(org.joda.time.DateTime.class));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, ColdStartRunner.class.getName(), Emulator.template().handlerClass("SenderFunction"),
-                event.toString());
-        pb.environment().clear();
-        pb.environment().putAll(functions.environment("SenderFunction"));
-        pb.redirectOutput(dir.resolve("out.txt").toFile());
-        pb.redirectError(dir.resolve("err.txt").toFile());
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the sender's JVM did not answer within a minute");
-        }
-        return new Child(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
-    }
-
-    private static String jarOf(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    /** SenderHandler from the shrunk jar in a fresh JVM on an SQS event of these records. */
+    private ShrunkJar.Child runSender(LocalFunctions functions, List<Map<String, Object>> records) throws Exception {
+        return ShrunkJar.run(JAR, "SenderFunction", functions, Map.of("Records", records), dir);
     }
 }
