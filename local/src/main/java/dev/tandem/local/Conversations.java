@@ -57,7 +57,7 @@ public final class Conversations {
             ZoneId zone = zoneOf(r, o.contact());
             byContact.computeIfAbsent(o.contact(), k -> new ArrayList<>()).add(new Line(o.at(),
                     String.format("  %s  %-5s  %-8s  %s", WHEN.format(o.at().atZone(zone)),
-                            o.channel() == null ? "-" : o.channel(), o.what().startsWith("auto-reply") ? "auto" : "<- them", o.what())));
+                            o.channel() == null ? "-" : o.channel(), label(o), o.what().startsWith("consent ") ? o.what().substring("consent ".length()) : o.what())));
         }
         byContact.forEach((id, lines) -> {
             Map<String, Object> c = r.contacts().get(id);
@@ -158,5 +158,13 @@ public final class Conversations {
         Map<String, Object> c = r.contacts().get(contact);
         Object z = c == null ? null : c.get("timezone");
         return z == null ? ZoneId.of("UTC") : ZoneId.of(String.valueOf(z));
+    }
+
+    /** Who an observation's line is from: Tandem's own answer, a consent change, or the contact. */
+    private static String label(Simulator.Observation o) {
+        if (o.what().startsWith("auto-reply")) {
+            return "auto";
+        }
+        return o.what().startsWith("consent ") ? "consent" : "<- them";
     }
 }

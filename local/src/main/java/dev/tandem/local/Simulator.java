@@ -115,11 +115,26 @@ public final class Simulator {
         }
         decisions.sort(Comparator.comparing((Map<String, Object> d) -> (String) d.get("at")));
         autoReplies();
+        consentChanges();
         // The stream's readers catch up, as they do within seconds in AWS: the events bucket then holds every record.
         functions.stream().drain();
         log.println("events out: every event and decision is on the bus " + template.physicalName("TandemBus")
                 + " and in the emulator's bucket " + template.physicalName("EventsBucket") + " under events/dt=YYYY-MM-DD/ (docs/events-out.md)");
         return new Result(decisions, observations, people, null);
+    }
+
+    /**
+     * The consent changes the run made (a STOP, a double opt-in's YES, a complaint, a bounce, an unsubscribe): part of the
+     * conversation. What the scenario's own contacts were given at the start is not repeated.
+     */
+    private void consentChanges() {
+        for (String id : people.keySet()) {
+            for (dev.tandem.contact.ConsentEntry e : contacts.consentHistory(id)) {
+                if (!dev.tandem.contact.Consent.API.equals(e.source()) && !dev.tandem.contact.Consent.IMPORT.equals(e.source())) {
+                    observations.add(new Observation(e.at(), id, e.channel().wire(), "consent " + e.status() + " (" + e.source() + ")"));
+                }
+            }
+        }
     }
 
     /** The SMS the ingestion answered with by itself (STOP confirmation, HELP text): part of the conversation. */

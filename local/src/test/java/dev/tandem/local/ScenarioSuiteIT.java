@@ -2,6 +2,7 @@ package dev.tandem.local;
 
 import dev.tandem.aws.Json;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -71,6 +73,31 @@ class ScenarioSuiteIT {
                         + (log.size() == 0 ? "" : "\nsimulator log:\n" + log.toString(StandardCharsets.UTF_8)));
             }
         }));
+    }
+
+    /**
+     * The double opt-in scenario beyond its decisions: the consent change it makes is part of the conversation, and the
+     * confirmations and the pending number's skip are counted where a team reads them.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDoubleOptInScenarioShowsItsConsentChangeAndCountsItsConfirmations() throws IOException {
+        Template template = Emulator.template();
+        String table = new Bootstrap(template).tableCopy("TandemTable", "suite-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            Simulator sim = new Simulator(template, Scenario.read(Emulator.root().resolve("events/scenarios/double-opt-in.json")),
+                    Simulator.overrides(table), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            Simulator.Result r = sim.run();
+
+            assertEquals(List.of("ana sms consent subscribed (double-opt-in)"), r.observations().stream()
+                    .filter(o -> o.what().startsWith("consent "))
+                    .map(o -> o.contact() + " " + o.channel() + " " + o.what()).toList(), "Ben never answered: no change of his");
+            assertEquals(2, ((java.util.Map<String, Object>) sim.stats("tandem-sms-opt-in").get("sms")).get("sent"));
+            assertEquals(java.util.Map.of("pending-consent", 1),
+                    ((java.util.Map<String, Object>) sim.stats("sale").get("sms")).get("skipped"));
+        } finally {
+            new Bootstrap(template).dropTable(table);
+        }
     }
 
     static int byMoment(String a, String b) {
