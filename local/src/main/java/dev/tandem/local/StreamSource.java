@@ -178,14 +178,18 @@ public final class StreamSource {
         return "INSERT".equals(rec.eventNameAsString()) && "event".equals(type(rec));
     }
 
-    /** EventRecordsFunction's filters: an inserted item of type event, a run inserted or modified, a profile removed. */
+    /**
+     * EventRecordsFunction's filters: an inserted item of type event or consent, a run inserted or modified, a profile
+     * removed.
+     */
     private static boolean forEventsOut(Record rec) {
         String name = rec.eventNameAsString();
         if ("REMOVE".equals(name)) {
             AttributeValue sk = rec.dynamodb().keys().get("SK");
             return sk != null && "PROFILE".equals(sk.s());
         }
-        return newEvent(rec) || ("run".equals(type(rec)) && ("INSERT".equals(name) || "MODIFY".equals(name)));
+        return newEvent(rec) || ("INSERT".equals(name) && "consent".equals(type(rec)))
+                || ("run".equals(type(rec)) && ("INSERT".equals(name) || "MODIFY".equals(name)));
     }
 
     private static String type(Record rec) {

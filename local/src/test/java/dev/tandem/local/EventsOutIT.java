@@ -69,7 +69,7 @@ class EventsOutIT {
     private static void check(EventsBucket bucket, java.util.Set<String> before, Simulator.Result result,
                               List<Map<String, AttributeValue>> items, ByteArrayOutputStream log) {
 
-        // What the table holds: each timeline event, and each line of each run's history.
+        // What the table holds: each timeline event, each line of each run's history, each line of a consent history.
         List<String> expected = new ArrayList<>();
         int lines = 0;
         for (Map<String, AttributeValue> item : items) {
@@ -81,6 +81,8 @@ class EventsOutIT {
             String contact = pk.substring(2);
             if ("event".equals(type)) {
                 expected.add("event:" + contact + ":" + item.get("eventId").s());
+            } else if ("consent".equals(type)) {
+                expected.add("consent:" + contact + ":" + item.get("SK").s().substring("CONSENT#".length()));
             } else if ("run".equals(type) && item.get("history") != null) {
                 int n = item.get("history").l().size();
                 for (int i = 0; i < n; i++) {

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class OutRecords {
     public static final String EVENT = "event";
     public static final String DECISION = "decision";
+    public static final String CONSENT = "consent";
 
     /**
      * What stays in the table and never goes out: a view code opens the email's web version to whoever holds it; the
@@ -98,6 +99,29 @@ public final class OutRecords {
         r.put("type", "contact.erased");
         r.put("contact", contact);
         r.put("at", at.toString());
+        return r;
+    }
+
+    /**
+     * The record of a line of a contact's consent history ({@code consent.changed}): its channel, status, source, time and
+     * evidence, less the IP address and user agent. {@code key} is the line's key in the contact's history, which names
+     * the change and is the same however often it is written.
+     */
+    public static Map<String, Object> consent(String contact, String key, dev.tandem.contact.ConsentEntry e) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", CONSENT + ":" + contact + ":" + key);
+        r.put("kind", CONSENT);
+        r.put("type", "consent.changed");
+        r.put("contact", contact);
+        r.put("channel", e.channel().wire());
+        r.put("at", e.at().toString());
+        r.put("status", e.status());
+        r.put("source", e.source());
+        Map<String, Object> evidence = new LinkedHashMap<>(e.evidence());
+        WITHHELD.forEach(evidence::remove);
+        if (!evidence.isEmpty()) {
+            r.put("evidence", evidence);
+        }
         return r;
     }
 

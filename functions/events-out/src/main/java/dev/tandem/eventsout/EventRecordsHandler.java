@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code EventRecordsFunction}: the table's stream, filtered by its event source to new timeline events, writes to
  * runs and removed profiles, published as records (docs/events-out.md) on {@code TandemBus}, source {@code tandem},
  * detail-type the record's type. A new timeline event is one record; a run's write, one per decision line it added to
- * the run's history (the new image's lines past the old image's); a removed profile, a {@code contact.erased} record.
+ * the run's history (the new image's lines past the old image's); a new line of a consent history, a
+ * {@code consent.changed} record; a removed profile, a {@code contact.erased} record.
  * Records go out in the stream's order, ten to a PutEvents call. When a stream record cannot be read, or its records
  * are not all taken, it is reported as the batch's first failure: Lambda gives the batch again from it, halves it, and
  * at last sends its stream position to the dead-letter queue. Records of it already taken may go twice: a record's id
@@ -160,6 +161,9 @@ public final class EventRecordsHandler implements RequestStreamHandler {
         if ("event".equals(type) && name.equals("INSERT")) {
             return List.of(OutRecords.event(event(contact, item)));
         }
+        if ("consent".equals(type) && name.equals("INSERT")) {
+            return List.of(OutRecords.consent(contact, required(item, "SK").substring("CONSENT#".length()), consentLine(item)));
+        }
         if ("run".equals(type)) {
             int before = 0;
             if (ddb.get("OldImage") instanceof Map<?, ?> old) {
@@ -174,6 +178,16 @@ public final class EventRecordsHandler implements RequestStreamHandler {
                     (List<Map<String, Object>>) lines);
         }
         return List.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static dev.tandem.contact.ConsentEntry consentLine(Map<String, Object> item) {
+        Map<String, String> evidence = new java.util.LinkedHashMap<>();
+        if (item.get("evidence") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> evidence.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return new dev.tandem.contact.ConsentEntry(dev.tandem.contact.Channel.parse("channel", required(item, "channel")),
+                required(item, "status"), required(item, "source"), Instant.parse(required(item, "at")), evidence);
     }
 
     /** A profile removed is a contact erased (profiles have no TTL: only an erasure removes one). */

@@ -191,6 +191,25 @@ class EventRecordsHandlerTest {
     }
 
     @Test
+    void aConsentHistoryLineIsOneRecordWithoutTheIpAddress() throws Exception {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("PK", s("C#c1"));
+        item.put("SK", s("CONSENT#2026-11-27T05:00:00.000Z#sms#subscribed#double-opt-in"));
+        item.put("type", s("consent"));
+        item.put("channel", s("sms"));
+        item.put("status", s("subscribed"));
+        item.put("source", s("double-opt-in"));
+        item.put("at", s("2026-11-27T05:00:00Z"));
+        item.put("evidence", Map.of("M", Map.of("keyword", s("YES"), "ip", s("203.0.113.9"))));
+
+        List<Map<String, Object>> out = run(List.of(record("INSERT", item, null)));
+
+        assertEquals(List.of(Map.of("id", "consent:c1:2026-11-27T05:00:00.000Z#sms#subscribed#double-opt-in", "kind", "consent",
+                "type", "consent.changed", "contact", "c1", "channel", "sms", "at", "2026-11-27T05:00:00Z", "status", "subscribed",
+                "source", "double-opt-in", "evidence", Map.of("keyword", "YES"))), out);
+    }
+
+    @Test
     void aRunsWriteYieldsOnlyTheDecisionLinesItAdded() throws Exception {
         List<Object> two = List.of(line("2026-11-27T05:00:00Z", "deferred", "quiet-hours"), line("2026-11-27T08:00:00Z", "deferred", "cap-24h"));
         List<Object> three = new ArrayList<>(two);
