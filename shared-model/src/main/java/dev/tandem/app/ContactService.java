@@ -1,7 +1,9 @@
 package dev.tandem.app;
 
+import dev.tandem.campaign.ContactPolicy;
 import dev.tandem.contact.Contact;
 import dev.tandem.contact.ContactDraft;
+import dev.tandem.ingest.TriggerWork;
 import dev.tandem.port.ContactStore;
 import dev.tandem.port.ContactStore.ConcurrentChangeException;
 import dev.tandem.timeline.EventDrafts;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** The contact routes' use cases: create or update, read, erase, post events. */
 public final class ContactService {
@@ -32,14 +35,14 @@ public final class ContactService {
     }
 
     /** With the policy whose {@code smsOptInTemplate} a pending SMS consent needs; null to not check it. */
-    public ContactService(ContactStore store, Goals goals, java.util.function.Supplier<dev.tandem.campaign.ContactPolicy> policy) {
+    public ContactService(ContactStore store, Goals goals, Supplier<ContactPolicy> policy) {
         this.store = Objects.requireNonNull(store, "store");
         this.goals = goals;
         this.policy = policy;
     }
 
     private final Goals goals;
-    private final java.util.function.Supplier<dev.tandem.campaign.ContactPolicy> policy;
+    private final Supplier<ContactPolicy> policy;
 
     /** Creates or updates a contact from a decoded JSON body. */
     public Contact put(String id, Object body, Instant now) {
@@ -47,7 +50,7 @@ public final class ContactService {
         for (int attempt = 1; ; attempt++) {
             Contact previous = store.find(id).orElse(null);
             Contact next = draft.applyTo(previous, now);
-            if (dev.tandem.ingest.TriggerWork.smsOptIn(previous, next).isPresent()) {
+            if (TriggerWork.smsOptIn(previous, next).isPresent()) {
                 checkOptIn(next);
             }
             try {
@@ -64,10 +67,10 @@ public final class ContactService {
     /** A double opt-in needs a number to ask and the text to ask it with. */
     private void checkOptIn(Contact next) {
         if (next.phone() == null) {
-            throw new dev.tandem.validation.InvalidInputException("consent.sms", "consent.sms is pending, and the contact has no phone to confirm it");
+            throw new InvalidInputException("consent.sms", "consent.sms is pending, and the contact has no phone to confirm it");
         }
         if (policy != null && policy.get().smsOptInTemplate() == null) {
-            throw new dev.tandem.validation.InvalidInputException("consent.sms", "consent.sms pending sends the confirmation "
+            throw new InvalidInputException("consent.sms", "consent.sms pending sends the confirmation "
                     + "request of the policy's smsOptInTemplate, and the policy has none: set it with PUT /policy first");
         }
     }

@@ -3,6 +3,8 @@ package dev.tandem.ingest;
 import dev.tandem.contact.Channel;
 import dev.tandem.contact.ChannelState;
 import dev.tandem.contact.Consent;
+import dev.tandem.contact.ConsentEntry;
+import dev.tandem.contact.ConsentStatus;
 import dev.tandem.contact.Contact;
 
 import java.time.Instant;
@@ -14,6 +16,8 @@ import java.util.Objects;
  * newer than the profile holds, and {@code seenStateAt}/{@code seenConsentAt} are what the profile held when read, so
  * that a store can refuse the change when another writer moved that channel meanwhile. {@code touchesUpdatedAt} is
  * false when the act is older than the profile's last change, so that {@code updatedAt} never moves backwards.
+ * {@code act} is the consent the act itself gave or withdrew, kept when {@code consent} is dropped as older, so that the
+ * consent history still names the act's source and evidence ({@link #entry}).
  */
 public record ProfileChange(Channel channel, ChannelState state, Consent consent, boolean touchesUpdatedAt,
                             Instant seenStateAt, Instant seenConsentAt, boolean seen, Consent act) {
@@ -35,19 +39,19 @@ public record ProfileChange(Channel channel, ChannelState state, Consent consent
      * set since), the line says what the act did to the channel, with the act's own source and evidence
      * ({@code act}); a bounce, which sets no consent, names its reason and the message it was about.
      */
-    public dev.tandem.contact.ConsentEntry entry(String messageId) {
+    public ConsentEntry entry(String messageId) {
         if (consent != null) {
-            return dev.tandem.contact.ConsentEntry.of(channel, consent);
+            return ConsentEntry.of(channel, consent);
         }
         String status = switch (state.status()) {
             case SUPPRESSED -> "suppressed";
-            case OPTED_OUT -> dev.tandem.contact.ConsentStatus.UNSUBSCRIBED.wire();
-            case REACHABLE -> dev.tandem.contact.ConsentStatus.SUBSCRIBED.wire();
+            case OPTED_OUT -> ConsentStatus.UNSUBSCRIBED.wire();
+            case REACHABLE -> ConsentStatus.SUBSCRIBED.wire();
         };
         if (act != null) {
-            return new dev.tandem.contact.ConsentEntry(channel, status, act.source(), at(), act.evidence());
+            return new ConsentEntry(channel, status, act.source(), at(), act.evidence());
         }
-        return new dev.tandem.contact.ConsentEntry(channel, status, Consent.BOUNCE, at(),
+        return new ConsentEntry(channel, status, Consent.BOUNCE, at(),
                 Consent.evidence("reason", state.reason(), "messageId", messageId));
     }
 

@@ -1,8 +1,16 @@
 package dev.tandem.ingest;
 
+import dev.tandem.campaign.Campaign;
+import dev.tandem.campaign.Steps;
+import dev.tandem.contact.Channel;
+import dev.tandem.contact.Consent;
+import dev.tandem.contact.Contact;
+import dev.tandem.decide.Run;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Work an engagement leaves for the decider: a click that may need a nudge, a reply that needs an answer.
@@ -12,21 +20,21 @@ public record TriggerWork(String trigger, String campaign, String occurrence, In
     public static final String CLICK_NO_CONVERSION = "clickNoConversion";
     public static final String SMS_REPLY = "smsReply";
 
-    public static final String SMS_OPT_IN = dev.tandem.campaign.Steps.SMS_OPT_IN;
+    public static final String SMS_OPT_IN = Steps.SMS_OPT_IN;
 
     /**
      * The run a save starts when it makes a number's SMS consent {@code pending}: one confirmation request, due at
      * once, named by the save that made it, so that no later save can write over it; saving the same request again
      * (the same pending consent) starts nothing more.
      */
-    public static java.util.Optional<TriggerWork> smsOptIn(dev.tandem.contact.Contact previous, dev.tandem.contact.Contact next) {
-        dev.tandem.contact.Consent now = next.consent().get(dev.tandem.contact.Channel.SMS);
-        dev.tandem.contact.Consent before = previous == null ? null : previous.consent().get(dev.tandem.contact.Channel.SMS);
+    public static Optional<TriggerWork> smsOptIn(Contact previous, Contact next) {
+        Consent now = next.consent().get(Channel.SMS);
+        Consent before = previous == null ? null : previous.consent().get(Channel.SMS);
         if (now == null || !now.pending() || now.equals(before)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new TriggerWork(SMS_OPT_IN, dev.tandem.campaign.Campaign.SMS_OPT_IN,
-                "opt-in-" + next.updatedAt().toEpochMilli(), next.updatedAt(), Map.of(dev.tandem.decide.Run.REQUESTED_AT, now.at().toString())));
+        return Optional.of(new TriggerWork(SMS_OPT_IN, Campaign.SMS_OPT_IN, "opt-in-" + next.updatedAt().toEpochMilli(),
+                next.updatedAt(), Map.of(Run.REQUESTED_AT, now.at().toString())));
     }
 
     public TriggerWork {
