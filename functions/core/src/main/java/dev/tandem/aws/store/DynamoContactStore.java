@@ -219,11 +219,14 @@ public final class DynamoContactStore implements ContactStore {
     @Override
     public List<Saved> saveAll(List<Save> saves) {
         Saved[] out = new Saved[saves.size()];
+        // Each save's writes, made once: they size the groups and are sent, again on a retry, as they are.
+        List<Writing> made = new ArrayList<>(saves.size());
+        saves.forEach(sv -> made.add(writing(sv.next(), sv.previous())));
         List<List<Integer>> groups = new ArrayList<>();
         List<Integer> group = new ArrayList<>();
         int items = 0;
         for (int i = 0; i < saves.size(); i++) {
-            int n = writing(saves.get(i).next(), saves.get(i).previous()).items().size();
+            int n = made.get(i).items().size();
             if (group.size() == SAVES_PER_TRANSACTION || items + n > 100) {
                 groups.add(group);
                 group = new ArrayList<>();
@@ -237,20 +240,20 @@ public final class DynamoContactStore implements ContactStore {
         }
         List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
         for (List<Integer> g : groups) {
-            writes.add(java.util.concurrent.CompletableFuture.runAsync(() -> saveGroup(saves, g, out), pool));
+            writes.add(java.util.concurrent.CompletableFuture.runAsync(() -> saveGroup(saves, made, g, out), pool));
         }
         writes.forEach(DynamoContactStore::join);
         return java.util.Arrays.asList(out);
     }
 
-    private void saveGroup(List<Save> saves, List<Integer> group, Saved[] out) {
+    private void saveGroup(List<Save> saves, List<Writing> made, List<Integer> group, Saved[] out) {
         List<Integer> pending = group;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
             List<Writing> writings = new ArrayList<>();
             List<Integer> starts = new ArrayList<>();
             for (int i : pending) {
-                Writing w = writing(saves.get(i).next(), saves.get(i).previous());
+                Writing w = made.get(i);
                 starts.add(items.size());
                 writings.add(w);
                 items.addAll(w.items());
