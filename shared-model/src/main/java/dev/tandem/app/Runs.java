@@ -66,7 +66,7 @@ final class Runs {
     /** Settles a run that cannot be carried out: skipped, {@code invalid-definition}, with the cause in its history. */
     static void settleFailed(DecisionStore store, Pass pass, Run run, String why) {
         Channel ch = run.claim() != null && run.claim().channel() != null ? run.claim().channel()
-                : channelOf(run.claim() != null ? run.claim().step() : run.step());
+                : Steps.channelOf(run.claim() != null ? run.claim().step() : run.step());
         Decision skipped = Decision.skip(run.step(), ch, Reason.INVALID_DEFINITION, null);
         DecisionLine line = DecisionLine.of(pass.now, run, skipped);
         Plan.Finish failed = new Plan.Finish("failed: " + (why == null ? "unknown" : why.length() > 300 ? why.substring(0, 300) : why));
@@ -93,7 +93,7 @@ final class Runs {
      */
     static void recoverOrMarkUnknown(DecisionStore store, Pass pass, Run run, DecisionStore.Pending pending) {
         Run.Claim claim = run.claim();
-        Channel ch = claim.channel() != null ? claim.channel() : channelOf(claim.step());
+        Channel ch = claim.channel() != null ? claim.channel() : Steps.channelOf(claim.step());
         Optional<TimelineEvent> sent = store.sentEvent(run, pending);
         if (sent.isPresent()) {
             TimelineEvent e = sent.get();
@@ -174,9 +174,5 @@ final class Runs {
     /** The id of the {@code *.sent} event of a run's step: what a send's guard names while it is in progress. */
     static String sentEventId(Run run, String step) {
         return EventIds.of("sent", run.contactId(), run.campaign(), run.occurrence(), step);
-    }
-
-    static Channel channelOf(String step) {
-        return Steps.SMS.equals(step) || Steps.CLICK_NO_CONVERSION.equals(step) || Steps.SMS_OPT_IN.equals(step) ? Channel.SMS : Channel.EMAIL;
     }
 }

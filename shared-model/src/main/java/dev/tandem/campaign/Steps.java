@@ -12,4 +12,13 @@ public final class Steps {
 
     private Steps() {
     }
+
+    /**
+     * The channel a step sends on: SMS for the SMS steps, email for the others. A best-channel {@code message} chooses
+     * its channel when decided; before that, this answers email.
+     */
+    public static dev.tandem.contact.Channel channelOf(String step) {
+        return SMS.equals(step) || CLICK_NO_CONVERSION.equals(step) || SMS_OPT_IN.equals(step)
+                ? dev.tandem.contact.Channel.SMS : dev.tandem.contact.Channel.EMAIL;
+    }
 }

@@ -405,12 +405,12 @@ public final class Decider {
         return e.is(EventType.SMS_REPLY) && e.data().get("keyword") == null;
     }
 
+    /** A step's channel; a best-channel message not yet decided is named by its email, else its SMS. */
     private static Channel channelOf(Campaign c, String step) {
-        return switch (step) {
-            case Steps.SMS, Steps.CLICK_NO_CONVERSION, Steps.SMS_OPT_IN -> Channel.SMS;
-            case Steps.MESSAGE -> c.emailTemplate() != null ? Channel.EMAIL : Channel.SMS;
-            default -> Channel.EMAIL;
-        };
+        if (Steps.MESSAGE.equals(step)) {
+            return c.emailTemplate() != null ? Channel.EMAIL : Channel.SMS;
+        }
+        return Steps.channelOf(step);
     }
 
     private static String lastEmailSubject(Timeline t) {
