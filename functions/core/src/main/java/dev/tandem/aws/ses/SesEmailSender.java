@@ -104,8 +104,7 @@ public final class SesEmailSender implements EmailSender {
         }
         // SES answers an unverified sender (a first deploy before SenderEmail is verified) with MessageRejected, as it
         // answers a sandboxed account's unverified recipient: the sender named in it refuses every email, not this one.
-        String message = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (message.contains("not verified") && from != null && message.contains(from.toLowerCase(java.util.Locale.ROOT))) {
+        if (said.contains("not verified") && from != null && said.contains(from.toLowerCase(java.util.Locale.ROOT))) {
             return new ProviderUnavailableException(Channel.EMAIL, "SES: the sender " + from + " is not verified");
         }
         return new ProviderRejectedException("SES refused: " + code + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorMessage()));
