@@ -42,6 +42,20 @@ final class ShrunkJar {
         }
     }
 
+    /**
+     * That {@code jar} is the one the shrinker made, within the 10 MB budget: it holds {@code kept} (an operation the
+     * function calls) and not {@code removed} (one it does not).
+     */
+    static void assertShrunk(Path jar, String kept, String removed, String module) throws java.io.IOException {
+        org.junit.jupiter.api.Assertions.assertTrue(Files.size(jar) <= 10_000_000,
+                "the deployable is " + Files.size(jar) + " bytes; the budget is 10 MB");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            org.junit.jupiter.api.Assertions.assertNotNull(zip.getEntry(kept), kept);
+            org.junit.jupiter.api.Assertions.assertNull(zip.getEntry(removed),
+                    "built without the shrinker: run mvn -o package -pl " + module + " -am");
+        }
+    }
+
     /** The function's handler from {@code jar} in a fresh JVM, on {@code event}, with the function's environment. */
     static Child run(Path jar, String function, LocalFunctions functions, Object event, Path dir) throws Exception {
         Path file = Files.createTempFile(dir, "event", ".json");
